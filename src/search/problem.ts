@@ -1,4 +1,4 @@
-import type { AdditiveModel } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../predict/model.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 
 /**
@@ -8,6 +8,8 @@ import type { CouplingRule, Genome } from '../space/types.js';
  */
 export interface Objective {
   readonly model: AdditiveModel;
+  /** Pairwise interaction terms added to the numerator (linearised exactly in the integer program). */
+  readonly pairs?: readonly PairTerm[];
   readonly scale?: { readonly reference: number; readonly denominator: AdditiveModel };
 }
 
@@ -47,6 +49,7 @@ export function objectiveValue(obj: Objective, g: Genome): number {
   const { model, scale } = obj;
   let v = 0;
   for (let i = 0; i < g.length; i++) v += model.values[i]![g[i]!]!;
+  if (obj.pairs) for (const p of obj.pairs) v += p.values[g[p.i]!]![g[p.j]!]!;
   if (!scale) return model.intercept + v;
   let d = scale.denominator.intercept;
   for (let i = 0; i < g.length; i++) d += scale.denominator.values[i]![g[i]!]!;

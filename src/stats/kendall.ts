@@ -44,10 +44,10 @@ export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 /** Sorts `a` in place and returns the number of strict inversions. */
-function mergeCountSwaps(a: Float64Array): number {
+function mergeCountSwaps(a: Float64Array<ArrayBuffer>): number {
   const n = a.length;
-  let buf = new Float64Array(n);
-  let src = a;
+  let buf: Float64Array<ArrayBuffer> = new Float64Array(n);
+  let src: Float64Array<ArrayBuffer> = a;
   let swaps = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {

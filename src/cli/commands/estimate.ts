@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { UserError } from '../../errors.js';
+import { writeJsonAtomic } from '../../predict/block-table.js';
+import { printJson, renderTable } from '../format.js';
+import { withCommon } from '../options.js';
+import { estimateTable, openBenchmark, type CommonOptions } from '../session.js';
+
+export function registerEstimate(program: Command): void {
+  withCommon(
+    program
+      .command('estimate <space>')
+      .description('estimate the block table (every block\'s effect on accuracy, latency, energy) and write it to a file')
+      .requiredOption('-o, --out <file>', 'where to write the block table (JSON)'),
+    { table: false },
+  ).action(async (space: string, opts: CommonOptions & { out: string }) => {
+    if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
+    const { bench, dataset, device } = openBenchmark(space, opts);
+    const t0 = performance.now();
+    const table = await estimateTable(bench, dataset, device, opts);
+    const ms = performance.now() - t0;
+    writeJsonAtomic(opts.out, table);
+    if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, ms, notes: table.notes ?? [] });
+    console.log(`${table.estimator} on ${space} (${dataset}, ${device}): ${table.evaluated} networks evaluated in ${ms.toFixed(0)} ms`);
+    for (const n of table.notes ?? []) console.log(`  ${n}`);
+    const acc = table.metrics[0]!;
+    const rows = bench.space.nodes.map((node, i) => [node.id, ...node.blocks.map((_, j) => acc.values[i]![j]!)]);
+    console.log(`block values for ${acc.metric} (intercept ${acc.intercept.toFixed(3)}${acc.pairs ? `, plus ${acc.pairs.length} pair terms` : ''}):`);
+    console.log(renderTable(['node', ...bench.space.nodes[0]!.blocks.map((b) => b.id)], rows));
+    console.log(`written to ${opts.out}`);
+  });
+}

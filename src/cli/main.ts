@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors.js';
+import { registerEstimate } from './commands/estimate.js';
+import { registerPredict } from './commands/predict.js';
+import { registerSearch } from './commands/search.js';
+import { registerSpaces } from './commands/spaces.js';
+import { registerValidate } from './commands/validate.js';
+
+const program = new Command('blocknas')
+  .description('hardware-aware NAS: block-wise prediction and integer-programming search')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+for (const register of [registerSpaces, registerEstimate, registerPredict, registerSearch, registerValidate]) {
+  register(program);
+}
+for (const cmd of program.commands) cmd.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // commander already printed its one-line message (or the help text)
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UserError) {
+    process.stderr.write(`blocknas: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

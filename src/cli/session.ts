@@ -1,0 +1,114 @@
+import { UserError } from '../errors.js';
+import { loadBenchmark } from '../benchmarks/registry.js';
+import type { TabularBenchmark } from '../benchmarks/types.js';
+import { requireDataDir } from '../data/dir.js';
+import { readBlockTable, type BlockTable, type MetricTable } from '../predict/block-table.js';
+import { ESTIMATORS } from '../predict/estimators/index.js';
+import { checkTableFits } from '../predict/predict.js';
+import { progressReporter } from './progress.js';
+
+export interface CommonOptions {
+  dataDir?: string;
+  dataset?: string;
+  device?: string;
+  estimator?: string;
+  budget?: string;
+  seed?: string;
+  table?: string;
+  graph?: boolean;
+  json?: boolean;
+}
+
+export interface Session {
+  readonly bench: TabularBenchmark;
+  readonly dataset: string;
+  readonly device: string;
+  readonly accuracy: string;
+  readonly latency: string;
+  readonly energy?: string;
+  readonly flops: string;
+  readonly table: BlockTable;
+}
+
+export const DEFAULT_DATASET = 'imagenet16-120';
+export const DEFAULT_DEVICE = 'fpga';
+export const DEFAULT_ESTIMATOR = 'regression';
+
+export function parseIntOption(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`${name}: expected an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+export function openBenchmark(space: string, opts: CommonOptions) {
+  const bench = loadBenchmark(space, requireDataDir(opts.dataDir));
+  const dataset = opts.dataset ?? DEFAULT_DATASET;
+  const device = opts.device ?? DEFAULT_DEVICE;
+  if (!bench.datasets.includes(dataset)) {
+    throw new UserError(`--dataset: "${dataset}" is not a ${space} dataset (one of ${bench.datasets.join(', ')})`);
+  }
+  if (!bench.devices.includes(device)) {
+    throw new UserError(`--device: "${device}" is not a ${space} device (one of ${bench.devices.join(', ')})`);
+  }
+  return { bench, dataset, device };
+}
+
+/** The block table to use: --table FILE, else estimated now with --estimator and --budget. */
+export async function openSession(space: string, opts: CommonOptions): Promise<Session> {
+  const { bench, dataset, device } = openBenchmark(space, opts);
+  const accuracy = `accuracy:${dataset}`;
+  const latency = `latency:${device}`;
+  const energyId = `energy:${device}`;
+  const energy = bench.metrics.some((m) => m.id === energyId) ? energyId : undefined;
+  const flops = `flops:${dataset}`;
+  let table: BlockTable;
+  if (opts.table) {
+    table = readBlockTable(opts.table);
+    checkTableFits(table, bench.space);
+    for (const m of [accuracy, latency]) {
+      if (!table.metrics.some((t) => t.metric === m)) {
+        throw new UserError(`--table ${opts.table} has no ${m}: estimate it with --dataset ${dataset} --device ${device}`);
+      }
+    }
+  } else {
+    table = await estimateTable(bench, dataset, device, opts);
+  }
+  return { bench, dataset, device, accuracy, latency, ...(energy ? { energy } : {}), flops, table };
+}
+
+export async function estimateTable(
+  bench: TabularBenchmark,
+  dataset: string,
+  device: string,
+  opts: CommonOptions,
+): Promise<BlockTable> {
+  const name = opts.estimator ?? DEFAULT_ESTIMATOR;
+  const estimator = ESTIMATORS.find((e) => e.name === name);
+  if (!estimator) {
+    throw new UserError(`--estimator: unknown "${name}" (one of ${ESTIMATORS.map((e) => e.name).join(', ')})`);
+  }
+  const budget = parseIntOption('--budget', opts.budget, 1);
+  const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
+  const accuracy = `accuracy:${dataset}`;
+  const energy = bench.metrics.some((m) => m.id === `energy:${device}`) ? [`energy:${device}`] : [];
+  const costs = [`latency:${device}`, ...energy, 'params'];
+  const flopsModel = bench.flopsModel?.(dataset);
+  const table = await estimator.estimate({
+    space: bench.space,
+    evaluator: bench.evaluator([accuracy, ...costs]),
+    accuracy,
+    costs,
+    ...(flopsModel ? { flops: flopsModel } : {}),
+    ...(budget !== undefined ? { budget } : {}),
+    seed,
+    graphAware: opts.graph ?? Boolean(bench.space.effective),
+    dataset,
+    device,
+    onProgress: progressReporter(`estimate ${bench.name} (${name})`, opts.json),
+  });
+  if (!flopsModel) return table;
+  // FLOPs are counted, not estimated: the analytic model joins the table as it is.
+  const flopsTable: MetricTable = { metric: `flops:${dataset}`, ...flopsModel };
+  return { ...table, metrics: [...table.metrics, flopsTable] };
+}

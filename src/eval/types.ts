@@ -1,0 +1,29 @@
+import type { Genome } from '../space/types.js';
+
+export type MetricKind = 'accuracy' | 'latency' | 'energy' | 'flops' | 'params';
+
+/**
+ * A metric an evaluator can return. Ids are `kind` or `kind:qualifier`: accuracy:imagenet16-120,
+ * latency:fpga, energy:fpga, flops, params.
+ */
+export interface MetricInfo {
+  readonly id: string;
+  readonly kind: MetricKind;
+  readonly unit: string;
+  /** Whether the figure was measured (trained, timed) or computed (analytic count, derived formula). */
+  readonly source: 'measured' | 'computed' | 'derived';
+  readonly description: string;
+}
+
+export type Metrics = Readonly<Record<string, number>>;
+
+/** Anything that turns architectures into metrics: a tabular benchmark, a trainer, a latency timer. */
+export interface Evaluator {
+  readonly name: string;
+  readonly provides: readonly MetricInfo[];
+  evaluate(archs: readonly Genome[], ctx?: { signal?: AbortSignal }): Promise<Metrics[]>;
+}
+
+export function higherIsBetter(kind: MetricKind): boolean {
+  return kind === 'accuracy';
+}

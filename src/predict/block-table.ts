@@ -1,0 +1,85 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { AdditiveModel, PairTerm } from './model.js';
+
+/**
+ * How one metric is predicted from blocks:
+ *   graph-aware: the architecture is first reduced to its effective form; a disconnected one gets `disconnected`;
+ *   sum = Σ values[i][g_i] + Σ pair terms;
+ *   scaled (MathNAS Eq. 5): intercept + reference / denominator(g) · sum, else intercept + sum.
+ */
+export interface MetricTable extends AdditiveModel {
+  readonly metric: string;
+  readonly pairs?: readonly PairTerm[];
+  readonly scale?: { readonly reference: number; readonly denominator: AdditiveModel };
+  readonly graph?: { readonly disconnected: number };
+}
+
+/** The artifact of block estimation: everything needed to predict and search, with how it was obtained. */
+export interface BlockTable {
+  readonly format: 'blocknas-block-table/1';
+  readonly space: string;
+  readonly estimator: string;
+  readonly dataset?: string;
+  readonly device?: string;
+  /** Distinct networks evaluated to build the table. */
+  readonly evaluated: number;
+  readonly seed: number;
+  readonly base: readonly number[];
+  readonly metrics: readonly MetricTable[];
+  readonly notes?: readonly string[];
+}
+
+const matrix = z.array(z.array(z.number()));
+const additiveSchema = z.object({ intercept: z.number(), values: matrix });
+const metricSchema = additiveSchema.extend({
+  metric: z.string(),
+  pairs: z.array(z.object({ i: z.number().int(), j: z.number().int(), values: matrix })).optional(),
+  scale: z.object({ reference: z.number(), denominator: additiveSchema }).optional(),
+  graph: z.object({ disconnected: z.number() }).optional(),
+});
+export const blockTableSchema = z.object({
+  format: z.literal('blocknas-block-table/1'),
+  space: z.string(),
+  estimator: z.string(),
+  dataset: z.string().optional(),
+  device: z.string().optional(),
+  evaluated: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  base: z.array(z.number().int().nonnegative()),
+  metrics: z.array(metricSchema).min(1),
+  notes: z.array(z.string()).optional(),
+});
+
+export function metricTable(table: BlockTable, metric: string): MetricTable {
+  const t = table.metrics.find((m) => m.metric === metric);
+  if (!t) {
+    const have = table.metrics.map((m) => m.metric).join(', ');
+    throw new UserError(`block table (${table.space}) has no metric "${metric}" (it has ${have})`);
+  }
+  return t;
+}
+
+export function readBlockTable(file: string): BlockTable {
+  if (!existsSync(file)) throw new UserError(`--table: file ${file} does not exist`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new UserError(`--table: ${file} is not valid JSON`);
+  }
+  const parsed = blockTableSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`--table: ${file}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data as BlockTable;
+}
+
+/** Writes atomically: a temp file renamed over the target, so a crash never leaves half a table. */
+export function writeJsonAtomic(file: string, data: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(data, null, 1) + '\n');
+  renameSync(tmp, file);
+}

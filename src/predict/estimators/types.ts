@@ -1,0 +1,31 @@
+import type { Evaluator } from '../../eval/types.js';
+import type { Genome, SearchSpace } from '../../space/types.js';
+import type { BlockTable } from '../block-table.js';
+import type { AdditiveModel } from '../model.js';
+
+export interface EstimateRequest {
+  readonly space: SearchSpace;
+  readonly evaluator: Evaluator;
+  /** The metric to maximise (accuracy); predicted with FLOPs scaling and graph awareness where asked. */
+  readonly accuracy: string;
+  /** Cost metrics (latency, energy, ...), predicted additively from the same evaluated networks. */
+  readonly costs: readonly string[];
+  /** Analytic FLOPs of every architecture: picks the average-FLOPs base network and scales accuracy (Eq. 5). */
+  readonly flops?: AdditiveModel;
+  /** Cap on distinct evaluated networks. */
+  readonly budget?: number;
+  readonly seed: number;
+  /** Predict accuracy on the effective architecture (requires space.effective). */
+  readonly graphAware?: boolean;
+  readonly dataset?: string;
+  readonly device?: string;
+  readonly onProgress?: (evaluated: number, total: number) => void;
+}
+
+export interface Estimator {
+  readonly name: string;
+  readonly description: string;
+  estimate(req: EstimateRequest): Promise<BlockTable>;
+}
+
+export type { Genome };
