@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import type { Link } from './link.js';
 import type { AdditiveModel, PairTerm } from './model.js';
 
 /**
@@ -14,6 +15,8 @@ export interface MetricTable extends AdditiveModel {
   readonly pairs?: readonly PairTerm[];
   readonly scale?: { readonly reference: number; readonly denominator: AdditiveModel };
   readonly graph?: { readonly disconnected: number };
+  /** Strictly increasing score-to-metric map applied last (fits to ranks); search maximises the score. */
+  readonly link?: Link;
 }
 
 /** The artifact of block estimation: everything needed to predict and search, with how it was obtained. */
@@ -38,6 +41,7 @@ const metricSchema = additiveSchema.extend({
   pairs: z.array(z.object({ i: z.number().int(), j: z.number().int(), values: matrix })).optional(),
   scale: z.object({ reference: z.number(), denominator: additiveSchema }).optional(),
   graph: z.object({ disconnected: z.number() }).optional(),
+  link: z.object({ x: z.array(z.number()).min(1), y: z.array(z.number()).min(1) }).optional(),
 });
 export const blockTableSchema = z.object({
   format: z.literal('blocknas-block-table/1'),

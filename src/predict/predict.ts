@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 import type { BlockTable, MetricTable } from './block-table.js';
+import { applyLink } from './link.js';
 import { additive, pairSum } from './model.js';
 
 export function predictMetric(t: MetricTable, space: SearchSpace, g: Genome): number {
@@ -12,8 +13,8 @@ export function predictMetric(t: MetricTable, space: SearchSpace, g: Genome): nu
   }
   let sum = pairSum(t.pairs, eff);
   for (let i = 0; i < eff.length; i++) sum += t.values[i]![eff[i]!]!;
-  if (!t.scale) return t.intercept + sum;
-  return t.intercept + (t.scale.reference * sum) / additive(t.scale.denominator, g);
+  const score = t.scale ? t.intercept + (t.scale.reference * sum) / additive(t.scale.denominator, g) : t.intercept + sum;
+  return t.link ? applyLink(t.link, score) : score;
 }
 
 export function predict(table: BlockTable, space: SearchSpace, g: Genome): Record<string, number> {

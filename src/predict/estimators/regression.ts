@@ -58,12 +58,13 @@ export const regressionEstimator: Estimator = {
       const y = design.map((_, i) => results[i]![metric]!).filter(Number.isFinite);
       const candidates = isAcc ? defaultCandidates(radix) : [{ pairs: false, mainPenalty: 1e-6, pairPenalty: 0 }];
       const fit = fitBlocks(radix, rows, y, candidates, req.seed);
-      if (isAcc) chosen = `${fit.candidate.pairs ? 'pairs' : 'additive'} (main penalty ${fit.candidate.mainPenalty}${fit.candidate.pairs ? `, pair penalty ${fit.candidate.pairPenalty}` : ''}), out-of-fold Spearman ${fit.cvSpearman.toFixed(3)}`;
+      if (isAcc) chosen = `${fit.candidate.rankTarget ? 'rank-target ' : ''}${fit.candidate.pairs ? 'pairs' : 'additive'} (main penalty ${fit.candidate.mainPenalty}${fit.candidate.pairs ? `, pair penalty ${fit.candidate.pairPenalty}` : ''}), out-of-fold Spearman ${fit.cvSpearman.toFixed(3)}`;
       tables.push({
         metric,
         intercept: fit.intercept,
         values: fit.values,
         ...(fit.candidate.pairs ? { pairs: fit.pairs } : {}),
+        ...(fit.link ? { link: fit.link } : {}),
       });
     }
     if (graph) tables[0] = { ...tables[0]!, graph: { disconnected: await disconnectedAccuracy(space, oracle, req.accuracy) } };
