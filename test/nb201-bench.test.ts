@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
 import { UserError } from '../src/errors.js';
+import { assertClose } from './helpers/assert.js';
 import { DATA_DIR, needsData } from './helpers/data.js';
 
 const skip = needsData(NB201_FILES.accuracy, NB201_FILES.latency);
@@ -20,23 +21,23 @@ test('NB201 loads all 15,625 cells with NB201 indices, datasets and 27 devices',
   let argmax = 0;
   c10.forEach((v, i) => (v > c10[argmax]! ? (argmax = i) : 0));
   assert.equal(argmax, 6111);
-  assert.ok(Math.abs(c10[6111]! - 94.373) < 1e-3);
+  assertClose(c10[6111]!, 94.373, 1e-3);
   assert.deepEqual([...b.datasets], ['cifar10', 'cifar10-valid', 'cifar100', 'imagenet16-120']);
   assert.equal(b.devices.length, 27);
   for (const d of ['fpga', 'eyeriss', 'pixel3', 'raspi4', '1080ti_1', 'titanxp_256', 'samsung_s7']) assert.ok(b.devices.includes(d), d);
   // HW-NAS-Bench FPGA latency of arch 0, printed by HW-NAS-Bench itself
-  assert.ok(Math.abs(b.values('latency:fpga')[0]! - 2.57296) < 1e-9);
-  assert.ok(Math.abs(b.values('energy:fpga')[0]! - 7 * 2.57296) < 1e-9);
+  assertClose(b.values('latency:fpga')[0]!, 2.57296, 1e-9);
+  assertClose(b.values('energy:fpga')[0]!, 7 * 2.57296, 1e-9);
   const [m] = await b.evaluator(['accuracy:imagenet16-120', 'latency:pixel3']).evaluate([b.genomes[1]!]);
-  assert.ok(Math.abs(m!['accuracy:imagenet16-120']! - 44.033333) < 1e-6);
-  assert.ok(Math.abs(m!['latency:pixel3']! - 17.2381) < 1e-6);
+  assertClose(m!['accuracy:imagenet16-120']!, 44.033333, 1e-6);
+  assertClose(m!['latency:pixel3']!, 17.2381, 1e-6);
 });
 
 test('FLOPs come from blocknas\'s own count and are exactly additive', { skip }, () => {
   const b = loadNb201(DATA_DIR);
   const flops = b.values('flops:cifar10');
   // all-conv3x3 cell: 222.861 MFLOPs (NASLib convention), the base of MathNAS's NB201 tables
-  assert.ok(Math.abs(flops[b.indexOf([3, 3, 3, 3, 3, 3])]! - 222.861) < 1e-3);
+  assertClose(flops[b.indexOf([3, 3, 3, 3, 3, 3])]!, 222.861, 1e-3);
 });
 
 function dataCopy(): string {

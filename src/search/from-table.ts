@@ -29,7 +29,7 @@ export function problemFromTable(
     if (!t) {
       throw new UserError(`limit on ${metric}: the block table has no such metric (it has ${table.metrics.map((m) => m.metric).join(', ')})`);
     }
-    if (t.graph || t.scale || t.pairs) throw new UserError(`limit on ${metric}: only additive metrics can be limited`);
+    if (t.graph || t.scale || t.pairs || t.link) throw new UserError(`limit on ${metric}: only additive metrics can be limited`);
     if (!Number.isFinite(max)) throw new UserError(`limit on ${metric}: expected a number, got ${max}`);
     return { metric, model: { intercept: t.intercept, values: t.values }, max };
   });

@@ -56,7 +56,7 @@ export const regressionEstimator: Estimator = {
       const isAcc = metric === req.accuracy;
       const rows = design.filter((_, i) => Number.isFinite(results[i]![metric]));
       const y = design.map((_, i) => results[i]![metric]!).filter(Number.isFinite);
-      const candidates = isAcc ? defaultCandidates(radix) : [{ pairs: false, mainPenalty: 1e-6, pairPenalty: 0 }];
+      const candidates = isAcc ? defaultCandidates(radix) : [{ pairs: false, mainPenalty: 0, pairPenalty: 0 }];
       const fit = fitBlocks(radix, rows, y, candidates, req.seed);
       if (isAcc) chosen = `${fit.candidate.rankTarget ? 'rank-target ' : ''}${fit.candidate.pairs ? 'pairs' : 'additive'} (main penalty ${fit.candidate.mainPenalty}${fit.candidate.pairs ? `, pair penalty ${fit.candidate.pairPenalty}` : ''}), out-of-fold Spearman ${fit.cvSpearman.toFixed(3)}`;
       tables.push({

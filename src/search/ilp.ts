@@ -1,0 +1,151 @@
+import { additive, pairSum, type AdditiveModel, type PairTerm } from '../predict/model.js';
+import { satisfiesRules } from '../space/space.js';
+import type { Genome } from '../space/types.js';
+import { infeasibleSolution, metricsAt } from './common.js';
+import { solveMip } from './highs.js';
+import { genomeFromColumns, writeLp, type Table } from './lp-format.js';
+import { objectiveValue, type Problem, type Solution } from './problem.js';
+import { validateProblem } from './validate.js';
+
+export interface IlpOptions {
+  /** Dinkelbach stops when max N − λD is at most this fraction of |N| + |λD| (default 1e-12). */
+  readonly tolerance?: number;
+  /** Cap on Dinkelbach solves; only a numerical failure reaches it (default 100). */
+  readonly maxIterations?: number;
+}
+
+function tableSum(values: Table, g: Genome): number {
+  let v = 0;
+  for (let i = 0; i < g.length; i++) v += values[i]![g[i]!]!;
+  return v;
+}
+
+/**
+ * HiGHS checks rows against its own scaled tolerances; an answer that breaks a rule or a limit by more than
+ * rounding means the LP text or the scaling is wrong, which must not pass silently.
+ */
+function assertFeasible(problem: Problem, g: Genome, withLimits: boolean): void {
+  if (!satisfiesRules(problem.rules, g)) throw new Error(`HiGHS returned [${g.join(',')}], which breaks a coupling rule`);
+  if (!withLimits) return;
+  for (const l of problem.limits) {
+    const size = l.model.values.reduce((s, row) => s + Math.max(...row.map(Math.abs)), Math.abs(l.model.intercept));
+    const v = additive(l.model, g);
+    if (v > l.max + 1e-6 * Math.max(1, Math.abs(l.max), size)) {
+      throw new Error(`HiGHS returned [${g.join(',')}] with ${l.metric} ${v} > ${l.max}`);
+    }
+  }
+}
+
+/** A linear objective, with pair terms linearised in the LP. */
+interface LinearObjective {
+  readonly values: Table;
+  readonly pairs?: readonly PairTerm[] | undefined;
+}
+
+/** Optimal genome of a linear objective over the problem's rules (and limits unless withLimits is false). */
+async function solveLinear(
+  problem: Problem,
+  objective: LinearObjective,
+  sense: 'maximize' | 'minimize',
+  withLimits = true,
+): Promise<number[] | null> {
+  const limits = withLimits ? problem.limits : [];
+  const { radix, rules } = problem;
+  const pairs = objective.pairs ?? [];
+  const result = await solveMip(writeLp({ radix, sense, objective: objective.values, pairs, limits, rules }));
+  if (result.status === 'infeasible') return null;
+  const g = genomeFromColumns(result.columns, problem.radix);
+  assertFeasible(problem, g, withLimits);
+  return g;
+}
+
+/** Smallest value of `model` under the problem's rules alone (limits ignored), or null when no genome obeys the rules. */
+export async function minimizeMetric(
+  problem: Problem,
+  model: AdditiveModel,
+): Promise<{ genome: number[]; value: number } | null> {
+  const g = await solveLinear(problem, { values: model.values }, 'minimize', false);
+  return g ? { genome: g, value: additive(model, g) } : null;
+}
+
+async function minAchievable(problem: Problem): Promise<Record<string, number> | null> {
+  const out: Record<string, number> = {};
+  for (const l of problem.limits) {
+    const m = await minimizeMetric(problem, l.model);
+    if (!m) return null;
+    out[l.metric] = m.value;
+  }
+  // Without limits the only way to be infeasible is through the rules.
+  return problem.limits.length > 0 ? out : null;
+}
+
+/**
+ * Dinkelbach's method for max N(x)/D(x) with D > 0: with λ the ratio of the incumbent, F(λ) = max N − λD is > 0
+ * exactly when a better ratio exists, and its argmax is the next incumbent. The ratios strictly increase over a
+ * finite set, so it ends (superlinearly, usually in 2-4 solves). F is evaluated exactly from the returned genome,
+ * not from HiGHS's objective value, so the stopping test is not blurred by the solver's scaled tolerances.
+ */
+async function dinkelbach(
+  problem: Problem,
+  options: IlpOptions,
+): Promise<{ genome: number[] | null; iterations: number }> {
+  const { model, scale } = problem.objective;
+  if (!scale) throw new Error('dinkelbach needs objective.scale');
+  const tolerance = options.tolerance ?? 1e-12;
+  const maxIterations = options.maxIterations ?? 100;
+  // Maximising reference·N/D is maximising sign(reference)·N/D; a negative reference turns it into minimising N/D.
+  const sign = Math.sign(scale.reference);
+  const num = model.values.map((row) => row.map((v) => sign * v));
+  const pairs = problem.objective.pairs?.map((p) => ({ ...p, values: p.values.map((row) => row.map((v) => sign * v)) }));
+  const numerator = (g: Genome) => tableSum(num, g) + pairSum(pairs, g);
+  const den = scale.denominator;
+  let g = await solveLinear(problem, { values: num, pairs }, 'maximize');
+  let iterations = 1;
+  if (!g || sign === 0) return { genome: g, iterations };
+  for (;;) {
+    if (iterations >= maxIterations) throw new Error(`Dinkelbach did not converge in ${maxIterations} solves`);
+    const lambda = numerator(g) / additive(den, g);
+    const coefs = num.map((row, i) => row.map((v, j) => v - lambda * den.values[i]![j]!));
+    const next = await solveLinear(problem, { values: coefs, pairs }, 'maximize');
+    iterations++;
+    if (!next) throw new Error('Dinkelbach subproblem became infeasible with unchanged constraints');
+    const n = numerator(next);
+    const d = additive(den, next);
+    const f = n - lambda * d;
+    if (f <= tolerance * (Math.abs(n) + Math.abs(lambda * d))) {
+      // Within tolerance the two are tied; keep whichever scores higher exactly.
+      if (objectiveValue(problem.objective, next) > objectiveValue(problem.objective, g)) g = next;
+      return { genome: g, iterations };
+    }
+    g = next;
+  }
+}
+
+/**
+ * Optimal architecture by integer programming (HiGHS, proven optimal). A linear objective (pair terms included,
+ * linearised exactly) takes one MIP; a FLOPs-scaled objective (MathNAS Eq. 5) is a ratio of two additive functions
+ * and is solved exactly by Dinkelbach. When the limits exclude every architecture, minAchievable gives each limited
+ * metric's smallest value under the rules, which is what a user needs to choose a feasible limit.
+ */
+export async function solveIlp(problem: Problem, options: IlpOptions = {}): Promise<Solution> {
+  const t0 = performance.now();
+  validateProblem(problem);
+  const { model, pairs, scale } = problem.objective;
+  const method = scale ? 'ilp-dinkelbach' : 'ilp';
+  const { genome, iterations } = scale
+    ? await dinkelbach(problem, options)
+    : { genome: await solveLinear(problem, { values: model.values, pairs }, 'maximize'), iterations: 1 };
+  if (!genome) {
+    const min = await minAchievable(problem);
+    return infeasibleSolution(method, performance.now() - t0, iterations, min);
+  }
+  return {
+    status: 'optimal',
+    genome,
+    objective: objectiveValue(problem.objective, genome),
+    metrics: metricsAt(problem, genome),
+    solveMs: performance.now() - t0,
+    iterations,
+    method,
+  };
+}
