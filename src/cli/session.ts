@@ -44,19 +44,22 @@ export function parseIntOption(name: string, value: string | undefined, min: num
 export function openBenchmark(space: string, opts: CommonOptions) {
   const bench = loadBenchmark(space, requireDataDir(opts.dataDir));
   const dataset = opts.dataset ?? DEFAULT_DATASET;
-  const device = opts.device ?? DEFAULT_DEVICE;
+  // --device may list several devices: the first is the one --max-latency limits, all are estimated.
+  const devices = (opts.device ?? DEFAULT_DEVICE).split(',').map((d) => d.trim());
   if (!bench.datasets.includes(dataset)) {
     throw new UserError(`--dataset: "${dataset}" is not a ${space} dataset (one of ${bench.datasets.join(', ')})`);
   }
-  if (!bench.devices.includes(device)) {
-    throw new UserError(`--device: "${device}" is not a ${space} device (one of ${bench.devices.join(', ')})`);
+  for (const device of devices) {
+    if (!bench.devices.includes(device)) {
+      throw new UserError(`--device: "${device}" is not a ${space} device (one of ${bench.devices.join(', ')})`);
+    }
   }
-  return { bench, dataset, device };
+  return { bench, dataset, device: devices[0]!, devices };
 }
 
 /** The block table to use: --table FILE, else estimated now with --estimator and --budget. */
 export async function openSession(space: string, opts: CommonOptions): Promise<Session> {
-  const { bench, dataset, device } = openBenchmark(space, opts);
+  const { bench, dataset, device, devices } = openBenchmark(space, opts);
   const accuracy = `accuracy:${dataset}`;
   const latency = `latency:${device}`;
   const energyId = `energy:${device}`;
@@ -72,7 +75,7 @@ export async function openSession(space: string, opts: CommonOptions): Promise<S
       }
     }
   } else {
-    table = await estimateTable(bench, dataset, device, opts);
+    table = await estimateTable(bench, dataset, devices, opts);
   }
   return { bench, dataset, device, accuracy, latency, ...(energy ? { energy } : {}), flops, table };
 }
@@ -80,7 +83,7 @@ export async function openSession(space: string, opts: CommonOptions): Promise<S
 export async function estimateTable(
   bench: TabularBenchmark,
   dataset: string,
-  device: string,
+  devices: readonly string[],
   opts: CommonOptions,
 ): Promise<BlockTable> {
   const name = opts.estimator ?? DEFAULT_ESTIMATOR;
@@ -91,8 +94,11 @@ export async function estimateTable(
   const budget = parseIntOption('--budget', opts.budget, 1);
   const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
   const accuracy = `accuracy:${dataset}`;
-  const energy = bench.metrics.some((m) => m.id === `energy:${device}`) ? [`energy:${device}`] : [];
-  const costs = [`latency:${device}`, ...energy, 'params'];
+  const has = (id: string) => bench.metrics.some((m) => m.id === id);
+  const costs = [
+    ...devices.flatMap((d) => [`latency:${d}`, ...(has(`energy:${d}`) ? [`energy:${d}`] : [])]),
+    'params',
+  ];
   const flopsModel = bench.flopsModel?.(dataset);
   const table = await estimator.estimate({
     space: bench.space,
@@ -104,7 +110,7 @@ export async function estimateTable(
     seed,
     graphAware: opts.graph ?? Boolean(bench.space.effective),
     dataset,
-    device,
+    device: devices.join(','),
     onProgress: progressReporter(`estimate ${bench.name} (${name})`, opts.json),
   });
   if (!flopsModel) return table;

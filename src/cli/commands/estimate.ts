@@ -14,13 +14,13 @@ export function registerEstimate(program: Command): void {
     { table: false },
   ).action(async (space: string, opts: CommonOptions & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
-    const { bench, dataset, device } = openBenchmark(space, opts);
+    const { bench, dataset, devices } = openBenchmark(space, opts);
     const t0 = performance.now();
-    const table = await estimateTable(bench, dataset, device, opts);
+    const table = await estimateTable(bench, dataset, devices, opts);
     const ms = performance.now() - t0;
     writeJsonAtomic(opts.out, table);
     if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, ms, notes: table.notes ?? [] });
-    console.log(`${table.estimator} on ${space} (${dataset}, ${device}): ${table.evaluated} networks evaluated in ${ms.toFixed(0)} ms`);
+    console.log(`${table.estimator} on ${space} (${dataset}, ${devices.join(', ')}): ${table.evaluated} networks evaluated in ${ms.toFixed(0)} ms`);
     for (const n of table.notes ?? []) console.log(`  ${n}`);
     const acc = table.metrics[0]!;
     const rows = bench.space.nodes.map((node, i) => [node.id, ...node.blocks.map((_, j) => acc.values[i]![j]!)]);
