@@ -1,0 +1,66 @@
+import type { TabularBenchmark } from '../src/benchmarks/types.js';
+import { trueBest } from '../src/benchmarks/true-best.js';
+import { solveExhaustive } from '../src/search/exhaustive.js';
+import { problemFromTable } from '../src/search/from-table.js';
+import { warmUpHighs } from '../src/search/highs.js';
+import { solveIlp } from '../src/search/ilp.js';
+import { sweepLimits } from '../src/search/pareto.js';
+import { mean, median } from '../src/stats/summary.js';
+import { section, table } from './common.js';
+import { DATASETS, DEVICES, estimate, estimatorConfigs } from './nb201-estimators.js';
+
+/**
+ * Search quality and speed: for 20 latency limits spanning the true feasible range (fastest cell to the latency
+ * of the most accurate cell), the ILP's choice against the true best cell under the same limit, and the ILP's
+ * solve time against enumerating every prediction.
+ */
+export async function benchSearch(bench: TabularBenchmark, budgets: readonly number[], limitsCount = 20) {
+  section(`NB201: search over ${limitsCount} latency limits (regret = true best accuracy - true accuracy of the choice)`);
+  await warmUpHighs();
+  const configs = estimatorConfigs(budgets).filter((c) => c.estimator.name !== 'mathnas-sampled');
+  const summary: Record<string, { regret: number; violations: number; ilpMs: number; enumMs: number }> = {};
+  const rows: (string | number)[][] = [];
+  for (const dataset of DATASETS) {
+    const acc = bench.values(`accuracy:${dataset}`);
+    for (const device of DEVICES) {
+      const latId = `latency:${device}`;
+      const lat = bench.values(latId);
+      let best = 0;
+      acc.forEach((v, i) => (v > acc[best]! ? (best = i) : 0));
+      const limits = sweepLimits(Math.min(...lat), lat[best]!, limitsCount);
+      for (const c of configs) {
+        const t = await estimate(bench, c, dataset, [device], 0);
+        const regrets: number[] = [];
+        const ilpMs: number[] = [];
+        const enumMs: number[] = [];
+        let violations = 0;
+        let mismatches = 0;
+        for (const max of limits) {
+          const p = problemFromTable(t, bench.space, `accuracy:${dataset}`, [{ metric: latId, max }]);
+          const ilp = await solveIlp(p);
+          const ex = solveExhaustive(p);
+          ilpMs.push(ilp.solveMs);
+          enumMs.push(ex.solveMs);
+          const truth = trueBest(bench, `accuracy:${dataset}`, [{ metric: latId, max }]);
+          if (ilp.status !== 'optimal' || !truth) {
+            regrets.push(NaN);
+            continue;
+          }
+          if (Math.abs(ilp.objective - ex.objective) > 1e-6 * Math.max(1, Math.abs(ex.objective))) mismatches++;
+          const i = bench.indexOf(ilp.genome!);
+          regrets.push(truth.value - acc[i]!);
+          if (lat[i]! > max * (1 + 1e-9)) violations++;
+        }
+        const solved = regrets.filter(Number.isFinite);
+        const label = `${c.estimator.name}${c.graph ? '+graph' : ''}${c.budget ? `@${c.budget}` : ''}`;
+        rows.push([dataset, device, label, t.evaluated, mean(solved), Math.max(...solved), `${violations}/${limits.length}`, median(ilpMs), median(enumMs), median(ilpMs) / median(enumMs), mismatches]);
+        summary[`${dataset} ${device} ${label}`] = { regret: mean(solved), violations, ilpMs: median(ilpMs), enumMs: median(enumMs) };
+      }
+    }
+  }
+  table(
+    ['dataset', 'device', 'estimator', 'networks', 'mean regret', 'max regret', 'true lat > limit', 'ILP ms (median)', 'enumerate ms', 'ILP/enum', 'ILP != enum'],
+    rows,
+  );
+  return summary;
+}
