@@ -13,6 +13,14 @@ export interface MetricValidation {
   readonly meanAbsError: number;
 }
 
+/**
+ * Both sides are ranked at 10 significant digits: sums of the same block values in another order differ in the
+ * last bits, and those differences must not split ties (an exact FLOPs count would rank below 1).
+ */
+function tenDigits(x: number): number {
+  return Number(x.toPrecision(10));
+}
+
 /** Predicted against true for every architecture of a tabular benchmark, metric by metric. */
 export function validateTable(table: BlockTable, bench: TabularBenchmark): MetricValidation[] {
   return table.metrics.map((t) => {
@@ -21,8 +29,8 @@ export function validateTable(table: BlockTable, bench: TabularBenchmark): Metri
     const real: number[] = [];
     bench.genomes.forEach((g, i) => {
       if (!Number.isFinite(truth[i]!)) return;
-      pred.push(predictMetric(t, bench.space, g));
-      real.push(truth[i]!);
+      pred.push(tenDigits(predictMetric(t, bench.space, g)));
+      real.push(tenDigits(truth[i]!));
     });
     let mae = 0;
     pred.forEach((p, i) => (mae += Math.abs(p - real[i]!)));
