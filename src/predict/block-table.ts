@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import type { RidgeCandidate } from './fit.js';
 import type { Link } from './link.js';
 import type { AdditiveModel, PairTerm } from './model.js';
 
@@ -17,6 +18,8 @@ export interface MetricTable extends AdditiveModel {
   readonly graph?: { readonly disconnected: number };
   /** Strictly increasing score-to-metric map applied last (fits to ranks); search maximises the score. */
   readonly link?: Link;
+  /** The regression model family this table was fitted with, so it can be refitted on more networks. */
+  readonly fit?: RidgeCandidate;
 }
 
 /** The artifact of block estimation: everything needed to predict and search, with how it was obtained. */
@@ -31,7 +34,14 @@ export interface BlockTable {
   readonly seed: number;
   readonly base: readonly number[];
   readonly metrics: readonly MetricTable[];
+  /** The evaluated networks and their measured metrics (fitted estimators keep them for refits). */
+  readonly observations?: Observations;
   readonly notes?: readonly string[];
+}
+
+export interface Observations {
+  readonly genomes: readonly (readonly number[])[];
+  readonly metrics: Readonly<Record<string, readonly number[]>>;
 }
 
 const matrix = z.array(z.array(z.number()));
@@ -42,6 +52,9 @@ const metricSchema = additiveSchema.extend({
   scale: z.object({ reference: z.number(), denominator: additiveSchema }).optional(),
   graph: z.object({ disconnected: z.number() }).optional(),
   link: z.object({ x: z.array(z.number()).min(1), y: z.array(z.number()).min(1) }).optional(),
+  fit: z
+    .object({ pairs: z.boolean(), mainPenalty: z.number(), pairPenalty: z.number(), rankTarget: z.boolean().optional() })
+    .optional(),
 });
 export const blockTableSchema = z.object({
   format: z.literal('blocknas-block-table/1'),
@@ -53,6 +66,9 @@ export const blockTableSchema = z.object({
   seed: z.number().int(),
   base: z.array(z.number().int().nonnegative()),
   metrics: z.array(metricSchema).min(1),
+  observations: z
+    .object({ genomes: z.array(z.array(z.number().int().nonnegative())), metrics: z.record(z.string(), z.array(z.number().nullable())) })
+    .optional(),
   notes: z.array(z.string()).optional(),
 });
 

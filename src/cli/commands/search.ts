@@ -5,9 +5,10 @@ import { predict } from '../../predict/predict.js';
 import { solveExhaustive, spaceSizeOf } from '../../search/exhaustive.js';
 import { radices } from '../../space/space.js';
 import { explainInfeasible } from '../../search/explain.js';
-import { problemFromTable } from '../../search/from-table.js';
+import { problemFromTable, type LimitSpec } from '../../search/from-table.js';
 import { warmUpHighs } from '../../search/highs.js';
 import { solveIlp } from '../../search/ilp.js';
+import { refineSearch, type RefineResult } from '../../search/refine.js';
 import { sweepLimits, sweepRange } from '../../search/pareto.js';
 import type { Problem, Solution } from '../../search/problem.js';
 import type { Genome } from '../../space/types.js';
@@ -16,7 +17,7 @@ import { parseLimits, type LimitOptions } from '../limits.js';
 import { withCommon } from '../options.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
-type SearchOptions = CommonOptions & LimitOptions & { method?: string; linear?: boolean; sweep?: string };
+type SearchOptions = CommonOptions & LimitOptions & { method?: string; linear?: boolean; sweep?: string; refine?: string };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -35,7 +36,8 @@ export function registerSearch(program: Command): void {
       .option('--limit <metric=value>', 'limit on any metric of the block table (repeatable)', collect)
       .option('--method <m>', 'ilp (HiGHS), exhaustive (enumerate every prediction) or auto: exhaustive up to 100k architectures', 'auto')
       .option('--linear', 'drop the FLOPs scaling of Eq. 5 from the objective (as the released MathNAS search code)')
-      .option('--sweep <count>', 'Pareto sweep: solve for <count> latency limits over the feasible range'),
+      .option('--sweep <count>', 'Pareto sweep: solve for <count> latency limits over the feasible range')
+      .option('--refine <steps>', 'verify: evaluate the model\'s best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network'),
   ).action(async (space: string, opts: SearchOptions) => {
     if (opts.method !== 'ilp' && opts.method !== 'exhaustive' && opts.method !== 'auto') {
       throw new UserError(`--method: expected ilp, exhaustive or auto, got "${opts.method}"`);
@@ -46,11 +48,15 @@ export function registerSearch(program: Command): void {
     const problem = problemFromTable(s.table, s.bench.space, s.accuracy, limits, { linear: opts.linear ?? false });
     const warmMs = opts.method === 'ilp' ? await warmUpHighs() : 0;
     const solve = (p: Problem) => (opts.method === 'exhaustive' ? Promise.resolve(solveExhaustive(p)) : solveIlp(p));
-    if (opts.sweep !== undefined) return sweep(s, problem, parseIntOption('--sweep', opts.sweep, 2)!, solve, opts.json);
+    const refine = parseIntOption('--refine', opts.refine, 1);
+    if (opts.sweep !== undefined) return sweep(s, problem, parseIntOption('--sweep', opts.sweep, 2)!, solve, opts.json, refine);
     if (limits.length === 0) throw new UserError('search: give at least one limit (--max-latency, --max-energy, --max-flops, --max-params or --limit)');
     const sol = await solve(problem);
     if (sol.status === 'infeasible') throw new UserError(explainInfeasible(problem, sol, units(s)));
-    report(s, problem, sol, limits, warmMs, opts.json);
+    if (!refine) return report(s, problem, sol, limits, warmMs, opts.json);
+    const r = await refineWith(s, limits, refine, solve);
+    if (!r.genome) throw new UserError('refine: no evaluated network meets the limits on its measured metrics');
+    report(s, problem, { ...sol, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
   });
 }
 
@@ -65,8 +71,21 @@ function describe(s: Session, g: Genome) {
   return { arch: s.bench.space.format(g), index, predicted, true: truth };
 }
 
-function report(s: Session, problem: Problem, sol: Solution, limits: { metric: string; max: number }[], warmMs: number, json?: boolean) {
-  const chosen = describe(s, sol.genome!);
+function refineWith(s: Session, limits: LimitSpec[], steps: number, solve: (p: Problem) => Promise<Solution>, table = s.table) {
+  const observed = Object.keys(table.observations?.metrics ?? {});
+  return refineSearch({ table, space: s.bench.space, evaluator: s.bench.evaluator(observed), objective: s.accuracy, limits, steps, solve });
+}
+
+function report(
+  s: Session,
+  problem: Problem,
+  sol: Solution,
+  limits: { metric: string; max: number }[],
+  warmMs: number,
+  json?: boolean,
+  refined?: RefineResult,
+) {
+  const chosen = describe(refined ? { ...s, table: refined.table } : s, sol.genome!);
   const best = trueBest(s.bench, s.accuracy, limits);
   const regret = best ? best.value - chosen.true[s.accuracy]! : NaN;
   const violated = limits.filter((l) => chosen.true[l.metric]! > l.max).map((l) => l.metric);
@@ -81,6 +100,7 @@ function report(s: Session, problem: Problem, sol: Solution, limits: { metric: s
     trueBest: best ? describe(s, best.genome) : null,
     regret,
     trueLimitsViolated: violated,
+    refined: refined ? { added: refined.added, evaluatedInTotal: refined.table.evaluated, steps: refined.steps.map((st) => ({ arch: s.bench.space.format(st.genome), predicted: st.predicted, measured: st.measured[s.accuracy] })) } : null,
     solve: { method: sol.method, provenOptimal: sol.status === 'optimal', ms: sol.solveMs, solverCalls: sol.iterations, rules: problem.rules.length, solverLoadMs: warmMs },
   };
   if (json) return printJson(result);
@@ -88,6 +108,7 @@ function report(s: Session, problem: Problem, sol: Solution, limits: { metric: s
   console.log(`${s.bench.name} ${s.dataset} on ${s.device}: ${s.table.estimator} block table from ${s.table.evaluated} evaluated networks`);
   console.log(`limits: ${limits.map((l) => `${l.metric} <= ${fmt(l.max)} ${u[l.metric] ?? ''}`.trim()).join(', ')}`);
   console.log(`chosen:    ${chosen.arch} (index ${chosen.index})`);
+  if (refined) console.log(`refined:   ${refined.added} more networks evaluated while searching (${refined.table.evaluated} in all); the chosen one is the best measured`);
   const metrics = s.table.metrics.map((t) => t.metric);
   console.log(renderTable(['metric', 'predicted', 'true', 'unit'], metrics.map((m) => [m, chosen.predicted[m]!, chosen.true[m]!, u[m] ?? ''])).replace(/^/gm, '  '));
   if (best) {
@@ -101,7 +122,8 @@ function report(s: Session, problem: Problem, sol: Solution, limits: { metric: s
   console.log(`solve:     ${sol.solveMs.toFixed(2)} ms, ${how}${load}`);
 }
 
-async function sweep(s: Session, problem: Problem, count: number, solve: (p: Problem) => Promise<Solution>, json?: boolean) {
+async function sweep(s: Session, problem: Problem, count: number, solve: (p: Problem) => Promise<Solution>, json?: boolean, refine?: number) {
+  let table = s.table;
   const others = problem.limits.filter((l) => l.metric !== s.latency);
   const latencyModel = s.table.metrics.find((t) => t.metric === s.latency)!;
   const base: Problem = { ...problem, limits: [...others, { metric: s.latency, model: latencyModel, max: Infinity }] };
@@ -110,14 +132,20 @@ async function sweep(s: Session, problem: Problem, count: number, solve: (p: Pro
   const rows = [];
   for (const max of sweepLimits(range.min, range.max, count)) {
     const p: Problem = { ...problem, limits: [...others, { metric: s.latency, model: latencyModel, max }] };
-    const sol = await solve(p);
+    let sol = await solve(p);
     const limits = [...others.map((l) => ({ metric: l.metric, max: l.max })), { metric: s.latency, max }];
-    const chosen = describe(s, sol.genome!);
+    if (refine && sol.genome) {
+      // Evaluations accumulate over the sweep: what was measured for one limit informs the next.
+      const r = await refineWith(s, limits, refine, solve, table);
+      table = r.table;
+      sol = { ...sol, genome: r.genome ?? sol.genome };
+    }
+    const chosen = describe({ ...s, table }, sol.genome!);
     const best = trueBest(s.bench, s.accuracy, limits);
     rows.push({ limit: max, arch: chosen.arch, predicted: chosen.predicted, true: chosen.true, trueBest: best?.value ?? NaN, regret: best ? best.value - chosen.true[s.accuracy]! : NaN, ms: sol.solveMs });
   }
-  if (json) return printJson({ metric: s.latency, range, rows });
-  console.log(`Pareto sweep of ${s.latency} from ${fmt(range.min)} to ${fmt(range.max)} (${s.table.estimator}, ${s.table.evaluated} networks evaluated)`);
+  if (json) return printJson({ metric: s.latency, range, rows, evaluated: table.evaluated });
+  console.log(`Pareto sweep of ${s.latency} from ${fmt(range.min)} to ${fmt(range.max)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refine ? `, ${table.evaluated - s.table.evaluated} of them while refining` : ''})`);
   console.log(
     renderTable(
       ['limit', 'arch', 'pred acc', 'true acc', 'true lat', 'true best', 'regret', 'ms'],

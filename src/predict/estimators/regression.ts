@@ -2,14 +2,41 @@ import type { Metrics } from '../../eval/types.js';
 import { createOracle } from '../../eval/oracle.js';
 import { createRng } from '../../random.js';
 import { genomeKey, radices } from '../../space/space.js';
-import type { Genome } from '../../space/types.js';
+import type { Genome, SearchSpace } from '../../space/types.js';
 import type { BlockTable, MetricTable } from '../block-table.js';
-import { defaultCandidates, fitBlocks } from '../fit.js';
+import { defaultCandidates, fitBlocks, type RidgeCandidate } from '../fit.js';
 import { averageFlopsBase, sampleGenome, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
 import type { EstimateRequest, Estimator } from './types.js';
 
 export const REGRESSION_DEFAULT_BUDGET = 100;
+
+/** Cost metrics (latency, energy) are additive in MathNAS's model and fitted as they are. */
+const COST_MODEL: RidgeCandidate = { pairs: false, mainPenalty: 0, pairPenalty: 0 };
+
+/**
+ * Fits one metric's block values to evaluated networks (NaN measurements skipped), choosing among `candidates`
+ * by cross-validation; with a single candidate it just fits (a refit after more networks were evaluated).
+ */
+export function fitMetric(
+  space: SearchSpace,
+  genomes: readonly Genome[],
+  results: readonly Metrics[],
+  metric: string,
+  candidates: readonly RidgeCandidate[],
+  seed: number,
+): MetricTable {
+  const keep = genomes.map((_, i) => i).filter((i) => Number.isFinite(results[i]![metric]));
+  const fit = fitBlocks(radices(space), keep.map((i) => genomes[i]!), keep.map((i) => results[i]![metric]!), candidates, seed);
+  return {
+    metric,
+    intercept: fit.intercept,
+    values: fit.values,
+    ...(fit.candidate.pairs ? { pairs: fit.pairs } : {}),
+    ...(fit.link ? { link: fit.link } : {}),
+    fit: fit.candidate,
+  };
+}
 
 /**
  * Beyond the paper: block values fitted by ridge regression to a budget of evaluated networks, the base's switch
@@ -49,24 +76,11 @@ export const regressionEstimator: Estimator = {
       results.push(...(await oracle.evaluate(design.slice(i, i + chunk))));
       req.onProgress?.(oracle.evaluated, budget);
     }
-    const radix = radices(space);
-    const tables: MetricTable[] = [];
-    let chosen = '';
-    for (const metric of [req.accuracy, ...req.costs]) {
-      const isAcc = metric === req.accuracy;
-      const rows = design.filter((_, i) => Number.isFinite(results[i]![metric]));
-      const y = design.map((_, i) => results[i]![metric]!).filter(Number.isFinite);
-      const candidates = isAcc ? defaultCandidates(radix) : [{ pairs: false, mainPenalty: 0, pairPenalty: 0 }];
-      const fit = fitBlocks(radix, rows, y, candidates, req.seed);
-      if (isAcc) chosen = `${fit.candidate.rankTarget ? 'rank-target ' : ''}${fit.candidate.pairs ? 'pairs' : 'additive'} (main penalty ${fit.candidate.mainPenalty}${fit.candidate.pairs ? `, pair penalty ${fit.candidate.pairPenalty}` : ''}), out-of-fold Spearman ${fit.cvSpearman.toFixed(3)}`;
-      tables.push({
-        metric,
-        intercept: fit.intercept,
-        values: fit.values,
-        ...(fit.candidate.pairs ? { pairs: fit.pairs } : {}),
-        ...(fit.link ? { link: fit.link } : {}),
-      });
-    }
+    const tables = [req.accuracy, ...req.costs].map((metric) =>
+      fitMetric(space, design, results, metric, metric === req.accuracy ? defaultCandidates(radices(space)) : [COST_MODEL], req.seed),
+    );
+    const acc = tables[0]!.fit!;
+    const chosen = `${acc.rankTarget ? 'rank-target ' : ''}${acc.pairs ? 'pairs' : 'additive'} (main penalty ${acc.mainPenalty}${acc.pairs ? `, pair penalty ${acc.pairPenalty}` : ''})`;
     if (graph) tables[0] = { ...tables[0]!, graph: { disconnected: await disconnectedAccuracy(space, oracle, req.accuracy) } };
     req.onProgress?.(oracle.evaluated, budget);
     return {
@@ -79,6 +93,10 @@ export const regressionEstimator: Estimator = {
       seed: req.seed,
       base: [...base],
       metrics: tables,
+      observations: {
+        genomes: design.map((g) => [...g]),
+        metrics: Object.fromEntries([req.accuracy, ...req.costs].map((m) => [m, results.map((r) => r[m]!)])),
+      },
       notes: [`accuracy model: ${chosen}`],
     } satisfies BlockTable;
   },
