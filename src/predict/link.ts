@@ -31,11 +31,10 @@ export function applyLink(link: Link, s: number): number {
   const { x, y } = link;
   const n = x.length;
   if (n === 1) return y[0]!;
-  // Beyond the observed scores, extend with the overall slope: an end segment can be steep, and search goes
-  // exactly there (to the highest score), so a steep extension would overstate the optimum.
-  const slope = (y[n - 1]! - y[0]!) / (x[n - 1]! - x[0]!);
-  if (s <= x[0]!) return y[0]! + (s - x[0]!) * slope;
-  if (s >= x[n - 1]!) return y[n - 1]! + (s - x[n - 1]!) * slope;
+  // Beyond the observed scores the link stays at its end values: search goes exactly there (to the highest
+  // score), and any extension would claim accuracy no evaluated network showed. The score itself still ranks.
+  if (s <= x[0]!) return y[0]!;
+  if (s >= x[n - 1]!) return y[n - 1]!;
   let k: number;
   {
     let lo = 0;

@@ -24,7 +24,8 @@ export function registerEstimate(program: Command): void {
     for (const n of table.notes ?? []) console.log(`  ${n}`);
     const acc = table.metrics[0]!;
     const rows = bench.space.nodes.map((node, i) => [node.id, ...node.blocks.map((_, j) => acc.values[i]![j]!)]);
-    console.log(`block values for ${acc.metric} (intercept ${acc.intercept.toFixed(3)}${acc.pairs ? `, plus ${acc.pairs.length} pair terms` : ''}):`);
+    const scale = acc.link ? 'model score on a 0-100 rank scale, mapped to the metric by a monotone link' : acc.metric;
+    console.log(`block values for ${acc.metric} (${scale}; intercept ${acc.intercept.toFixed(3)}${acc.pairs ? `, plus ${acc.pairs.length} pair terms` : ''}):`);
     console.log(renderTable(['node', ...bench.space.nodes[0]!.blocks.map((b) => b.id)], rows));
     console.log(`written to ${opts.out}`);
   });
