@@ -5,7 +5,7 @@ import { genomeKey, radices } from '../../space/space.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import type { BlockTable, MetricTable } from '../block-table.js';
 import { defaultCandidates, fitBlocks, type RidgeCandidate } from '../fit.js';
-import { averageFlopsBase, sampleGenome, switchNetworks } from './design.js';
+import { averageFlopsBase, isOwnEffectiveForm, sampleGenome, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
 import type { EstimateRequest, Estimator } from './types.js';
 
@@ -64,7 +64,7 @@ export const regressionEstimator: Estimator = {
         design.push(g);
       }
     };
-    const base = averageFlopsBase(space, req.flops, graph ? (g) => genomeKey(canon(g) ?? []) === genomeKey(g) : undefined);
+    const base = averageFlopsBase(space, req.flops, graph ? isOwnEffectiveForm(space) : undefined);
     add(base);
     for (const s of switchNetworks(space, base)) add(canon(s.genome));
     const rng = createRng(req.seed);
