@@ -1,11 +1,11 @@
 import { createOracle } from '../../eval/oracle.js';
 import type { Metrics } from '../../eval/types.js';
 import type { Genome } from '../../space/types.js';
-import type { BlockTable, MetricTable } from '../block-table.js';
+import type { MetricTable } from '../block-table.js';
 import { additive, type AdditiveModel } from '../model.js';
 import { averageFlopsBase, isOwnEffectiveForm, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
-import type { EstimateRequest, Estimator } from './types.js';
+import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
 
 /**
  * MathNAS as published (Algorithm 1): one base network of average FLOPs; every block's performance is the change
@@ -33,17 +33,7 @@ export const mathnasEstimator: Estimator = {
       const disconnected = await disconnectedAccuracy(req.space, oracle, req.accuracy);
       tables[0] = { ...tables[0]!, graph: { disconnected } };
     }
-    return {
-      format: 'blocknas-block-table/1',
-      space: req.space.name,
-      estimator: req.graphAware ? 'mathnas+graph' : 'mathnas',
-      ...(req.dataset ? { dataset: req.dataset } : {}),
-      ...(req.device ? { device: req.device } : {}),
-      evaluated: oracle.evaluated,
-      seed: req.seed,
-      base: [...base],
-      metrics: tables,
-    } satisfies BlockTable;
+    return estimatedTable(req, 'mathnas', { evaluated: oracle.evaluated, base, metrics: tables });
   },
 };
 

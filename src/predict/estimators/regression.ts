@@ -3,11 +3,11 @@ import { createOracle } from '../../eval/oracle.js';
 import { createRng } from '../../random.js';
 import { genomeKey, radices } from '../../space/space.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
-import type { BlockTable, MetricTable } from '../block-table.js';
+import type { MetricTable } from '../block-table.js';
 import { defaultCandidates, fitBlocks, type RidgeCandidate } from '../fit.js';
 import { averageFlopsBase, isOwnEffectiveForm, sampleGenome, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
-import type { EstimateRequest, Estimator } from './types.js';
+import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
 
 export const REGRESSION_DEFAULT_BUDGET = 100;
 
@@ -83,21 +83,15 @@ export const regressionEstimator: Estimator = {
     const chosen = `${acc.rankTarget ? 'rank-target ' : ''}${acc.pairs ? 'pairs' : 'additive'} (main penalty ${acc.mainPenalty}${acc.pairs ? `, pair penalty ${acc.pairPenalty}` : ''})`;
     if (graph) tables[0] = { ...tables[0]!, graph: { disconnected: await disconnectedAccuracy(space, oracle, req.accuracy) } };
     req.onProgress?.(oracle.evaluated, budget);
-    return {
-      format: 'blocknas-block-table/1',
-      space: space.name,
-      estimator: graph ? 'regression+graph' : 'regression',
-      ...(req.dataset ? { dataset: req.dataset } : {}),
-      ...(req.device ? { device: req.device } : {}),
+    return estimatedTable(req, 'regression', {
       evaluated: oracle.evaluated,
-      seed: req.seed,
-      base: [...base],
+      base,
       metrics: tables,
       observations: {
         genomes: design.map((g) => [...g]),
         metrics: Object.fromEntries([req.accuracy, ...req.costs].map((m) => [m, results.map((r) => r[m]!)])),
       },
       notes: [`accuracy model: ${chosen}`],
-    } satisfies BlockTable;
+    });
   },
 };

@@ -2,11 +2,11 @@ import { UserError } from '../../errors.js';
 import { createOracle } from '../../eval/oracle.js';
 import { createRng } from '../../random.js';
 import type { Genome } from '../../space/types.js';
-import type { BlockTable, MetricTable } from '../block-table.js';
+import type { MetricTable } from '../block-table.js';
 import { additive } from '../model.js';
 import { averageFlopsBase, isOwnEffectiveForm, dedupe, sampleGenome } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
-import type { EstimateRequest, Estimator } from './types.js';
+import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
 
 export const SAMPLED_DEFAULT_BUDGET = 100;
 
@@ -70,17 +70,6 @@ export const sampledEstimator: Estimator = {
     if (req.graphAware && oracle.remaining >= 1) {
       tables[0] = { ...tables[0]!, graph: { disconnected: await disconnectedAccuracy(space, oracle, req.accuracy) } };
     }
-    return {
-      format: 'blocknas-block-table/1',
-      space: space.name,
-      estimator: tables[0]!.graph ? 'mathnas-sampled+graph' : 'mathnas-sampled',
-      ...(req.dataset ? { dataset: req.dataset } : {}),
-      ...(req.device ? { device: req.device } : {}),
-      evaluated: oracle.evaluated,
-      seed: req.seed,
-      base: [...base],
-      metrics: tables,
-      notes,
-    } satisfies BlockTable;
+    return estimatedTable(req, 'mathnas-sampled', { evaluated: oracle.evaluated, base, metrics: tables, notes });
   },
 };

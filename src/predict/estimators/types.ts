@@ -29,3 +29,21 @@ export interface Estimator {
 }
 
 export type { Genome };
+
+/** The block table an estimator returns: the request's identity plus what the estimator found. */
+export function estimatedTable(
+  req: EstimateRequest,
+  estimator: string,
+  found: Pick<BlockTable, 'evaluated' | 'base' | 'metrics'> & Partial<Pick<BlockTable, 'observations' | 'notes'>>,
+): BlockTable {
+  return {
+    format: 'blocknas-block-table/1',
+    space: req.space.name,
+    estimator: found.metrics[0]?.graph ? `${estimator}+graph` : estimator,
+    ...(req.dataset ? { dataset: req.dataset } : {}),
+    ...(req.device ? { device: req.device } : {}),
+    seed: req.seed,
+    ...found,
+    base: [...found.base],
+  };
+}
