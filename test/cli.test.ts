@@ -107,3 +107,18 @@ test('spaces lists datasets and devices, and says what is missing without data',
   assert.match(none.out, /not available: missing nb201\/nb201_accuracy.csv/);
   assert.ok(existsSync(join(root, 'src/cli/main.ts')));
 });
+
+const skipTables = needsData('mathnas/mathnas_tables.json', 'mathnas/mathnas_results.json', 'hat/hat_latency_dataset.csv');
+
+test('spaces with published MathNAS tables search by prediction and refuse what needs ground truth', { skip: skipTables }, () => {
+  const r = cli(['search', 'mobilenetv3', '--device', 'raspberrypi', '--max-latency', '1200', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.ok(j.chosen.predicted['latency:raspberrypi'] <= 1200 + 1e-9, 'latency limit');
+  assert.equal(j.chosen.true, undefined);
+  assert.equal(j.solve.provenOptimal, true);
+  assertUserError(cli(['validate', 'mobilenetv3']), /validate: space mobilenetv3 has no ground truth/);
+  assertUserError(cli(['search', 'supervit', '--max-latency', '3']), /--max-latency: space supervit has no latency table/);
+  assertUserError(cli(['search', 'supertransformer', '--device', 'pixel3', '--max-latency', '300']), /--device: "pixel3" is not a supertransformer device \(one of raspberrypi, xeon, titanxp\)/);
+  assertUserError(cli(['search', 'mobilenetv3', '--max-latency', '900', '--refine', '2']), /--refine: space mobilenetv3 has no evaluator/);
+});

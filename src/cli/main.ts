@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerEstimate } from './commands/estimate.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSearch } from './commands/search.js';
@@ -14,6 +15,7 @@ const program = new Command('blocknas')
 for (const register of [registerSpaces, registerEstimate, registerPredict, registerSearch, registerValidate]) {
   register(program);
 }
+registerAnalyze(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

@@ -5,7 +5,9 @@ import { requireDataDir } from '../data/dir.js';
 import { readBlockTable, type BlockTable, type MetricTable } from '../predict/block-table.js';
 import { ESTIMATORS } from '../predict/estimators/index.js';
 import { checkTableFits } from '../predict/predict.js';
+import type { SearchSpace } from '../space/types.js';
 import { progressReporter } from './progress.js';
+import { isTableSpace, openTableSession } from './table-session.js';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -19,15 +21,23 @@ export interface CommonOptions {
   json?: boolean;
 }
 
+/**
+ * What a command works on: a space, its block table and the metric names of the chosen dataset and device. `bench`
+ * (ground truth for every architecture) exists only for tabular benchmarks; spaces that come with a published
+ * block table (MathNAS's MobileNetV3, SuperTransformer, SuperViT) have predictions only.
+ */
 export interface Session {
-  readonly bench: TabularBenchmark;
+  readonly name: string;
+  readonly space: SearchSpace;
+  readonly bench?: TabularBenchmark;
   readonly dataset: string;
-  readonly device: string;
+  readonly device?: string;
   readonly accuracy: string;
-  readonly latency: string;
+  readonly latency?: string;
   readonly energy?: string;
-  readonly flops: string;
+  readonly flops?: string;
   readonly table: BlockTable;
+  readonly units: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_DATASET = 'imagenet16-120';
@@ -59,6 +69,7 @@ export function openBenchmark(space: string, opts: CommonOptions) {
 
 /** The block table to use: --table FILE, else estimated now with --estimator and --budget. */
 export async function openSession(space: string, opts: CommonOptions): Promise<Session> {
+  if (isTableSpace(space)) return openTableSession(space, opts);
   const { bench, dataset, device, devices } = openBenchmark(space, opts);
   const accuracy = `accuracy:${dataset}`;
   const latency = `latency:${device}`;
@@ -77,7 +88,8 @@ export async function openSession(space: string, opts: CommonOptions): Promise<S
   } else {
     table = await estimateTable(bench, dataset, devices, opts);
   }
-  return { bench, dataset, device, accuracy, latency, ...(energy ? { energy } : {}), flops, table };
+  const units = Object.fromEntries(bench.metrics.map((m) => [m.id, m.unit]));
+  return { name: space, space: bench.space, bench, dataset, device, accuracy, latency, ...(energy ? { energy } : {}), flops, table, units };
 }
 
 export async function estimateTable(

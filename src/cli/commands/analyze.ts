@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { analyzeSpaces, type SpaceReport } from '../../analysis/analyze.js';
+import { DEFAULT_PDS, PDS_VARIANTS, type PdsVariant } from '../../analysis/pds.js';
+import { radarData, radarSvg } from '../../analysis/radar.js';
+import { analysisSpace } from '../../analysis/spaces.js';
+import { writeTextAtomic } from '../../analysis/write.js';
+import { requireDataDir } from '../../data/dir.js';
+import { UserError } from '../../errors.js';
+import { writeJsonAtomic } from '../../predict/block-table.js';
+import { printJson, renderTable } from '../format.js';
+
+interface AnalyzeOptions {
+  dataDir?: string;
+  json?: boolean;
+  outDir: string;
+  pds: string;
+}
+
+/** Exact counts up to a billion, scientific beyond: the table compares orders of magnitude there. */
+function count(decimal: string | null): string {
+  if (decimal === null) return 'n/a';
+  return decimal.length <= 10 ? decimal : Number(decimal).toExponential(3);
+}
+
+const orNa = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x);
+
+/** The table shows the chosen PDS and, for contrast, the literal one (or the robust one when literal is chosen). */
+const contrast = (v: PdsVariant): PdsVariant => (v === 'minmax' ? 'robust' : 'minmax');
+
+function row(s: SpaceReport, variant: PdsVariant): (string | number)[] {
+  const p = s.performanceDiversity;
+  const a = s.architectureDiversity;
+  return [
+    s.name,
+    count(s.size.total),
+    count(s.size.unique),
+    orNa(p?.pds[variant]),
+    orNa(p?.pds[contrast(variant)]),
+    orNa(p?.kendall),
+    orNa(a.totalVariance),
+    `${a.population} ${a.archs}`,
+    s.multiTask.count,
+  ];
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze <space...>')
+    .description('compare search spaces before searching: size, performance diversity, architecture diversity, tasks')
+    .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
+    .option('--json', 'machine-readable JSON output')
+    .option('--out-dir <dir>', 'where analysis.json and analysis-radar.svg go', '.blocknas/analysis')
+    .option('--pds <variant>', `PDS variant for the table and chart: ${PDS_VARIANTS.join(', ')}`, DEFAULT_PDS)
+    .action((spaces: string[], opts: AnalyzeOptions) => {
+      if (!(PDS_VARIANTS as readonly string[]).includes(opts.pds)) {
+        throw new UserError(`--pds: expected one of ${PDS_VARIANTS.join(', ')}, got "${opts.pds}"`);
+      }
+      const variant = opts.pds as PdsVariant;
+      for (const s of spaces) analysisSpace(s);
+      const report = analyzeSpaces(spaces, requireDataDir(opts.dataDir), variant);
+
+      const outDir = resolve(opts.outDir);
+      mkdirSync(outDir, { recursive: true });
+      const files = { json: join(outDir, 'analysis.json'), radar: join(outDir, 'analysis-radar.svg') };
+      writeTextAtomic(files.radar, radarSvg(report));
+      const full = { ...report, radar: radarData(report), files };
+      writeJsonAtomic(files.json, full);
+      if (opts.json) return printJson(full);
+
+      const header = ['space', 'archs', 'unique', `PDS ${variant}`, `PDS ${contrast(variant)}`, 'kendall', 'arch var', 'arch pop', 'tasks'];
+      console.log(renderTable(header, report.spaces.map((s) => row(s, variant))));
+      console.log(
+        'archs: size of the encoding; unique: distinct networks where known; PDS and kendall (jacob_cov vs accuracy): means over tasks; arch var: total variance of the layer-type fractions over arch pop',
+      );
+      for (const s of report.spaces) {
+        for (const c of s.checks.filter((c) => !c.ok)) console.log(`${s.name}: CHECK FAILED: ${c.detail}`);
+        for (const na of s.notAvailable) console.log(`${s.name}: ${na.property} ${na.reason}`);
+        for (const note of s.notes) console.log(`${s.name}: ${note}`);
+      }
+      console.log(`wrote ${files.json}`);
+      console.log(`wrote ${files.radar}`);
+    });
+}
