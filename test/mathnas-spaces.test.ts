@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countArchitectures } from '../src/benchmarks/mathnas-count.js';
+import { countGenomes } from '../src/space/count.js';
 import { readMathnasTables, stageCandidateLists } from '../src/benchmarks/mathnas-data.js';
 import { createRng } from '../src/random.js';
 import { allGenomes, createSpace, isValidGenome, productSize, radices, satisfiesRules } from '../src/space/space.js';
@@ -38,7 +38,7 @@ test('rule-aware count equals enumeration on a toy space with suffix-absent rule
   const space = createSpace({ name: 'toy', nodes, rules });
   let enumerated = 0n;
   for (const g of allGenomes(radices(space))) if (satisfiesRules(rules, g)) enumerated++;
-  assert.equal(countArchitectures(space), enumerated);
+  assert.equal(countGenomes(space), enumerated);
 });
 
 test('SuperTransformer: 6 encoder x 6 options, 6 decoder layers x 36 options, depth 1-6 by suffix rules', () => {
@@ -46,7 +46,7 @@ test('SuperTransformer: 6 encoder x 6 options, 6 decoder layers x 36 options, de
   assert.deepEqual(radices(space), [6, 6, 6, 6, 6, 6, 36, 37, 37, 37, 37, 37]);
   let decoders = 0n;
   for (let d = 1; d <= 6; d++) decoders += 36n ** BigInt(d);
-  assert.equal(countArchitectures(space), 6n ** 6n * decoders);
+  assert.equal(countGenomes(space), 6n ** 6n * decoders);
   // Over the absent flags of layers 2-6, exactly the 6 suffixes obey the rules, and depth reads them back.
   const base = space.nodes.map(() => 0);
   let valid = 0;
@@ -80,8 +80,8 @@ test('SuperViT: lifted space holds 4 x prod(groups) architectures, decodes like 
   const space = createSupervitSpace();
   assert.deepEqual(radices(space), [4, ...SUPERVIT_GROUPS.map((n) => 4 * n)]);
   const perResolution = SUPERVIT_GROUPS.reduce((p, n) => p * BigInt(n), 1n);
-  assert.equal(countArchitectures(space), BigInt(SUPERVIT_RESOLUTIONS.length) * perResolution);
-  assert.ok(productSize(space) > countArchitectures(space), 'the lifting rules cut the product space');
+  assert.equal(countGenomes(space), BigInt(SUPERVIT_RESOLUTIONS.length) * perResolution);
+  assert.ok(productSize(space) > countGenomes(space), 'the lifting rules cut the product space');
   // Every choice decodes to a distinct setting of its group, and configs map back to the same codes.
   SUPERVIT_GROUPS.forEach((n, g) => {
     const seen = new Set(Array.from({ length: n }, (_, c) => JSON.stringify(decodeChoice(g, c))));
@@ -108,7 +108,7 @@ test('MobileNetV3: both candidate sets give 5 x 5 spaces whose strings and OFA c
   for (const set of ['cpu', 'gpu'] as const) {
     const space = createMobilenetV3Space(set, stageCandidateLists(tables, set));
     assert.deepEqual(radices(space), [5, 5, 5, 5, 5]);
-    assert.equal(countArchitectures(space), 3125n);
+    assert.equal(countGenomes(space), 3125n);
     for (const g of allGenomes(radices(space))) {
       roundTrips(space, g);
       assert.deepEqual(genomeFromOfaConfig(space, ofaConfig(space, g)), g);

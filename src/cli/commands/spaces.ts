@@ -1,8 +1,31 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { countGenomes } from '../../space/count.js';
+import { MATHNAS_DATASET, MATHNAS_DEVICES, MATHNAS_SPACES, mathnasTable } from '../../benchmarks/mathnas-tables.js';
 import { BENCHMARKS, loadBenchmark, missingFiles } from '../../benchmarks/registry.js';
 import { resolveDataDir, DATA_ENV } from '../../data/dir.js';
 import { ESTIMATORS } from '../../predict/estimators/index.js';
 import { printJson, renderTable } from '../format.js';
+
+const MATHNAS_FILES = ['mathnas/mathnas_tables.json', 'mathnas/mathnas_results.json', 'hat/hat_latency_dataset.csv'];
+const TABLE_DESCRIPTIONS: Record<string, string> = {
+  mobilenetv3: 'once-for-all MobileNetV3: 5 stages x 5 candidate stage configurations',
+  supertransformer: 'HAT SuperTransformer (WMT14 En-De): 6 encoder x 6 options, up to 6 decoder layers x 36 options',
+  supervit: 'SuperViT: 4 input resolutions x 9 choice groups',
+};
+
+interface SpaceInfo {
+  name: string;
+  available: boolean;
+  description: string;
+  missing?: string[];
+  nodes?: number;
+  size?: number;
+  datasets?: string[];
+  devices?: string[];
+  metrics?: { id: string; unit: string; source: string }[];
+}
 
 export function registerSpaces(program: Command): void {
   program
@@ -12,7 +35,7 @@ export function registerSpaces(program: Command): void {
     .option('--json', 'machine-readable JSON output')
     .action((opts: { dataDir?: string; json?: boolean }) => {
       const dir = resolveDataDir(opts.dataDir);
-      const spaces = BENCHMARKS.map((entry) => {
+      const spaces: SpaceInfo[] = BENCHMARKS.map((entry) => {
         const missing = dir ? missingFiles(entry, dir) : entry.files.slice();
         if (!dir || missing.length > 0) return { name: entry.name, available: false, description: entry.description, missing };
         const b = loadBenchmark(entry.name, dir);
@@ -23,23 +46,31 @@ export function registerSpaces(program: Command): void {
           description: entry.description,
           nodes: b.space.nodes.length,
           size,
-          datasets: b.datasets,
-          devices: b.devices,
+          datasets: [...b.datasets],
+          devices: [...b.devices],
           metrics: b.metrics.map((m) => ({ id: m.id, unit: m.unit, source: m.source })),
         };
       });
+      const tables = MATHNAS_SPACES.map((name) => {
+        const description = `${TABLE_DESCRIPTIONS[name]} (MathNAS's published block table; predictions only)`;
+        const missing = dir ? MATHNAS_FILES.filter((f) => !existsSync(join(dir, f))) : [...MATHNAS_FILES];
+        if (!dir || missing.length > 0) return { name, available: false, description, missing };
+        const { space } = mathnasTable(dir, name, MATHNAS_DEVICES[name][0]);
+        return { name, available: true, description, nodes: space.nodes.length, size: Number(countGenomes(space)), datasets: [MATHNAS_DATASET[name]], devices: [...MATHNAS_DEVICES[name]], metrics: [] };
+      });
+      spaces.push(...tables);
       if (opts.json) return printJson({ dataDir: dir ?? null, spaces, estimators: ESTIMATORS.map((e) => e.name) });
       if (!dir) console.log(`no data directory (pass --data-dir or set ${DATA_ENV}); spaces that need one:`);
       for (const s of spaces) {
         console.log(`${s.name}: ${s.description}`);
-        if (!('datasets' in s)) {
-          console.log(`  not available: missing ${s.missing.join(', ')}`);
+        if (!s.available) {
+          console.log(`  not available: missing ${s.missing!.join(', ')}`);
           continue;
         }
-        console.log(`  ${s.nodes} nodes, ${s.size} architectures`);
+        console.log(`  ${s.nodes} nodes, ${s.size!.toLocaleString('en-US')} architectures`);
         console.log(`  datasets: ${s.datasets!.join(', ')}`);
-        console.log(`  devices:  ${s.devices!.join(', ')}`);
-        console.log(renderTable(['metric', 'unit', 'source'], s.metrics!.map((m) => [m.id, m.unit, m.source])).replace(/^/gm, '  '));
+        console.log(`  devices:  ${s.devices!.join(', ') || '(none: FLOPs only)'}`);
+        if (s.metrics!.length > 0) console.log(renderTable(['metric', 'unit', 'source'], s.metrics!.map((m) => [m.id, m.unit, m.source])).replace(/^/gm, '  '));
       }
       console.log(`estimators: ${ESTIMATORS.map((e) => `${e.name} (${e.description})`).join('; ')}`);
     });

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ANALYSIS_FILES } from '../src/analysis/data.js';
+import { DATA_DIR, needsData } from './helpers/data.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const skip = needsData(ANALYSIS_FILES.zc, ANALYSIS_FILES.nb201, ANALYSIS_FILES.tnbMicroFull);
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    cwd: root,
+    env: { ...process.env, BLOCKNAS_DATA: DATA_DIR },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp) {
+  assert.equal(r.code, 2, r.err);
+  const lines = r.err.trim().split('\n');
+  assert.equal(lines.length, 1, r.err);
+  assert.match(lines[0]!, pattern);
+}
+
+test('analyze writes analysis.json and the radar chart and prints the JSON it wrote', { skip }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'blocknas-analyze-'));
+  const r = cli(['analyze', 'nb201', 'tnb101-macro', '--out-dir', out, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const printed = JSON.parse(r.out);
+  const written = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8'));
+  assert.deepEqual(printed, written);
+  assert.deepEqual(written.spaces.map((s: { name: string }) => s.name), ['nb201', 'tnb101-macro']);
+  assert.equal(written.pdsVariant, 'robust');
+  assert.equal(written.radar.series.length, 2);
+  assert.match(readFileSync(join(out, 'analysis-radar.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*<\/svg>\n$/);
+  // Atomic writes leave no temporary files behind.
+  assert.deepEqual(readdirSync(out).sort(), ['analysis-radar.svg', 'analysis.json']);
+});
+
+test('analyze prints a comparison table with one row per space', { skip }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'blocknas-analyze-'));
+  const r = cli(['analyze', 'nb301', 'tnb101-micro', '--out-dir', out, '--pds', 'minmax']);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.match(lines[0]!, /^space +archs +unique +PDS minmax/);
+  assert.match(lines[2]!, /^nb301 +1\.077e\+18 +n\/a /);
+  assert.match(lines[3]!, /^tnb101-micro +4096 +n\/a .* full 4096 +7$/);
+  assert.match(r.out, /nb301: size\.unique not available: /);
+  assert.ok(existsSync(join(out, 'analysis-radar.svg')), 'radar chart written');
+});
+
+test('unknown space or PDS variant: one line naming the choices, exit 2', () => {
+  assertOneLineError(cli(['analyze', 'nb201', 'nb999']), /unknown space "nb999" \(known: nb101, nb201, nb301, tnb101-micro, tnb101-macro\)/);
+  assertOneLineError(cli(['analyze', 'nb201', '--pds', 'sd']), /--pds: expected one of minmax, robust, rank, got "sd"/);
+});
