@@ -2,8 +2,10 @@ import { additive, pairSum, type AdditiveModel, type PairTerm } from '../predict
 import { satisfiesRules } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import { infeasibleSolution, metricsAt } from './common.js';
-import { solveMip } from './highs.js';
-import { genomeFromColumns, writeLp, type Table } from './lp-format.js';
+import { buildProgram, columnValues, DEFAULT_PAIR_FORMULATION, type PairFormulation, type Table } from './formulation.js';
+import { solveModel } from './highs.js';
+import { findIncumbent } from './incumbent.js';
+import { genomeFromColumns } from './lp-format.js';
 import { objectiveValue, type Problem, type Solution } from './problem.js';
 import { validateProblem } from './validate.js';
 
@@ -12,6 +14,18 @@ export interface IlpOptions {
   readonly tolerance?: number;
   /** Cap on Dinkelbach solves; only a numerical failure reaches it (default 100). */
   readonly maxIterations?: number;
+  /**
+   * Switches for programs with pair terms, for ablations and tests; the defaults are the measured best, and every
+   * setting gives the same proven optimum (test/search-pairs.test.ts).
+   */
+  readonly pairs?: PairSettings;
+}
+
+export interface PairSettings extends Partial<PairFormulation> {
+  /** Start HiGHS from a local-search incumbent (default true). */
+  readonly incumbent?: boolean;
+  /** Use the HiGHS settings tuned for pair programs (highs.ts PAIR_OPTIONS; default true). */
+  readonly tuned?: boolean;
 }
 
 function tableSum(values: Table, g: Genome): number {
@@ -42,18 +56,51 @@ interface LinearObjective {
   readonly pairs?: readonly PairTerm[] | undefined;
 }
 
-/** Optimal genome of a linear objective over the problem's rules (and limits unless withLimits is false). */
+/**
+ * Optimal genome of a linear objective over the problem's rules (and limits unless withLimits is false). With pair
+ * terms left after folding, a local-search incumbent goes to HiGHS as its start, so HiGHS only has to prove it optimal
+ * or find better; the answer is still HiGHS's proven optimum. `seeds` are genomes worth starting the search from.
+ *
+ * Pair programs are slow because their LP relaxation is weak under a limit (the root bound was 12-17% above the
+ * optimum on NB201), so HiGHS must branch. Median solveIlp wall time on the 40 NB201 pair problems (regression
+ * table, 15 pair terms, 20 latency limits with and without the graph rules), warm, one process, loaded machine
+ * (a later run under heavier load: 241 → 49 ms and 78 → 20 ms):
+ *   before (LP text, no start, default settings)     200 ms / 70 ms
+ *   now                                               34 / 18
+ *   without the local-search start                    64 / 44
+ *   without the pair settings of highs.ts            212 / 52
+ *   full marginal rows instead of compact ones        37 / 41
+ *   without folding (neutral: no NB201 table is additive)  30 / 22
+ * Tried and dropped, each slower or no faster in the same run: limits multiplied by each indicator (RLT; root gap
+ * halved but bigger LPs), leaving out product columns for block pairs the limits or rules exclude, triplet variables,
+ * a knapsack network flow, binary-encoded choices, block-count integers, cardinality cuts, Glover's linearisation,
+ * and an objective_bound cutoff instead of a start (no faster, and see highs.ts for its pitfalls).
+ */
 async function solveLinear(
   problem: Problem,
   objective: LinearObjective,
   sense: 'maximize' | 'minimize',
   withLimits = true,
+  seeds: readonly Genome[] = [],
+  settings: PairSettings = {},
 ): Promise<number[] | null> {
   const limits = withLimits ? problem.limits : [];
   const { radix, rules } = problem;
   const pairs = objective.pairs ?? [];
-  const result = await solveMip(writeLp({ radix, sense, objective: objective.values, pairs, limits, rules }));
-  if (result.status === 'infeasible') return null;
+  const formulation = { ...DEFAULT_PAIR_FORMULATION, ...settings };
+  const model = buildProgram({ radix, sense, objective: objective.values, pairs, limits, rules }, formulation);
+  const hasProducts = model.binary.some((b) => !b);
+  let start: number[] | undefined;
+  if (hasProducts && sense === 'maximize' && settings.incumbent !== false) {
+    const g = findIncumbent({ radix, values: objective.values, pairs, limits, rules }, seeds);
+    if (g) start = columnValues(model, g);
+  }
+  const pairTuned = hasProducts && settings.tuned !== false;
+  const result = await solveModel(model, { ...(start ? { start } : {}), pairTuned });
+  if (result.status === 'infeasible') {
+    if (start) throw new Error('HiGHS reported infeasible although the local search found a feasible architecture');
+    return null;
+  }
   const g = genomeFromColumns(result.columns, problem.radix);
   assertFeasible(problem, g, withLimits);
   return g;
@@ -99,14 +146,14 @@ async function dinkelbach(
   const pairs = problem.objective.pairs?.map((p) => ({ ...p, values: p.values.map((row) => row.map((v) => sign * v)) }));
   const numerator = (g: Genome) => tableSum(num, g) + pairSum(pairs, g);
   const den = scale.denominator;
-  let g = await solveLinear(problem, { values: num, pairs }, 'maximize');
+  let g = await solveLinear(problem, { values: num, pairs }, 'maximize', true, [], options.pairs);
   let iterations = 1;
   if (!g || sign === 0) return { genome: g, iterations };
   for (;;) {
     if (iterations >= maxIterations) throw new Error(`Dinkelbach did not converge in ${maxIterations} solves`);
     const lambda = numerator(g) / additive(den, g);
     const coefs = num.map((row, i) => row.map((v, j) => v - lambda * den.values[i]![j]!));
-    const next = await solveLinear(problem, { values: coefs, pairs }, 'maximize');
+    const next = await solveLinear(problem, { values: coefs, pairs }, 'maximize', true, [g], options.pairs);
     iterations++;
     if (!next) throw new Error('Dinkelbach subproblem became infeasible with unchanged constraints');
     const n = numerator(next);
@@ -132,9 +179,8 @@ export async function solveIlp(problem: Problem, options: IlpOptions = {}): Prom
   validateProblem(problem);
   const { model, pairs, scale } = problem.objective;
   const method = scale ? 'ilp-dinkelbach' : 'ilp';
-  const { genome, iterations } = scale
-    ? await dinkelbach(problem, options)
-    : { genome: await solveLinear(problem, { values: model.values, pairs }, 'maximize'), iterations: 1 };
+  const linear = () => solveLinear(problem, { values: model.values, pairs }, 'maximize', true, [], options.pairs);
+  const { genome, iterations } = scale ? await dinkelbach(problem, options) : { genome: await linear(), iterations: 1 };
   if (!genome) {
     const min = await minAchievable(problem);
     return infeasibleSolution(method, performance.now() - t0, iterations, min);
