@@ -53,26 +53,30 @@ export async function benchEstimators(bench: TabularBenchmark, dataDir: string, 
   for (const dataset of DATASETS) {
     const rows: (string | number)[][] = [];
     const pub = validateTable(publishedMathnasNb201(dataDir, dataset), bench);
-    rows.push(['mathnas-published (released tables)', 'n/a', pub[0]!.spearman.toFixed(3), pub[0]!.kendall.toFixed(3), ...DEVICES.map((d) => (d === 'fpga' ? pub[1]!.spearman.toFixed(3) : '-'))]);
+    rows.push(['mathnas-published (released tables)', 'n/a', pub[0]!.spearman.toFixed(3), pub[0]!.kendall.toFixed(3), ...DEVICES.map((d) => (d === 'fpga' ? `${pub[1]!.spearman.toFixed(3)} / ${pub[1]!.kendall.toFixed(3)}` : '-'))]);
     for (const c of estimatorConfigs(budgets)) {
       const n = c.estimator.name === 'mathnas' ? 1 : seeds;
       const rho: number[] = [];
       const tau: number[] = [];
       const lat: number[][] = DEVICES.map(() => []);
+      const latTau: number[][] = DEVICES.map(() => []);
       const evaluated: number[] = [];
       for (let seed = 0; seed < n; seed++) {
         const t = await estimate(bench, c, dataset, DEVICES, seed);
         const v = validateTable(t, bench);
         rho.push(v[0]!.spearman);
         tau.push(v[0]!.kendall);
-        DEVICES.forEach((_, k) => lat[k]!.push(v[k + 1]!.spearman));
+        DEVICES.forEach((_, k) => {
+          lat[k]!.push(v[k + 1]!.spearman);
+          latTau[k]!.push(v[k + 1]!.kendall);
+        });
         evaluated.push(t.evaluated);
       }
       const label = `${c.estimator.name}${c.graph ? '+graph' : ''}`;
-      rows.push([label, Math.max(...evaluated), spread(rho), spread(tau), ...lat.map((l) => median(l).toFixed(3))]);
+      rows.push([label, Math.max(...evaluated), spread(rho), spread(tau), ...lat.map((l, k) => `${median(l).toFixed(3)} / ${median(latTau[k]!).toFixed(3)}`)]);
       summary[`${dataset} ${label} ${Math.max(...evaluated)}`] = { spearman: median(rho), kendall: median(tau) };
     }
-    console.log(`${dataset} (accuracy: median [min, max] over ${seeds} seeds; latency columns: median latency Spearman)`);
+    console.log(`${dataset} (accuracy: median [min, max] over ${seeds} seeds; latency columns: median Spearman / Kendall)`);
     table(['estimator', 'networks', 'acc spearman', 'acc kendall', ...DEVICES.map((d) => `lat ${d}`)], rows);
     console.log('');
   }

@@ -17,5 +17,5 @@ console.log(`# blocknas benchmarks (${quick ? 'quick' : 'full'}), node ${process
 const { value: bench, ms } = await timeIt(() => loadNb201(dataDir));
 console.log(`NB201 loaded in ${ms.toFixed(0)} ms`);
 const budgets = quick ? [100, 400] : [50, 100, 200, 400];
-await benchEstimators(bench, dataDir, budgets, quick ? 3 : 10);
+await benchEstimators(bench, dataDir, budgets, quick ? 3 : 5);
 await benchSearch(bench, quick ? [100, 400] : [100, 400], 20);
