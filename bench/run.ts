@@ -1,5 +1,6 @@
 import { loadNb201 } from '../src/benchmarks/nb201.js';
-import { benchDataDir, timeIt } from './common.js';
+import { benchDataDir, section, table, timeIt } from './common.js';
+import { benchSurrogates, surrogateBenchTable } from '../src/surrogate/bench.js';
 import { benchEstimators } from './nb201-estimators.js';
 import { benchSearch } from './nb201-search.js';
 import { benchMathnasReproduction } from './mathnas-repro.js';
@@ -26,3 +27,9 @@ if (wants('nb201')) {
   await benchSearch(bench, [100, 400], 20);
 }
 if (wants('mathnas')) await benchMathnasReproduction(dataDir);
+if (wants('surrogates')) {
+  section('Surrogates for evolutionary search (NB201 ImageNet16-120; Kendall / Spearman over all 15,625 cells)');
+  const bench = loadNb201(dataDir);
+  const t = surrogateBenchTable(benchSurrogates(bench, { seeds: quick ? 1 : 3 }));
+  table(t.header, t.rows);
+}

@@ -1,0 +1,13 @@
+export type { EncodingKind, ProbabilisticSurrogate, Surrogate, SurrogateBaseOptions } from './types.js';
+export { genomeFeatures, type GenomeFeatures } from './features.js';
+export { mlpSurrogate, type MlpOptions } from './mlp.js';
+export { rbfSurrogate, type RbfKernel, type RbfOptions } from './rbf.js';
+export { gaussianProcess, type GaussianProcess, type GpHyper, type GpKernel, type GpOptions } from './gp.js';
+export { fitTree, growTree, predictTree, type TreeNode, type TreeOptions } from './cart.js';
+export { randomForest, type ForestOptions } from './forest.js';
+export { gradientBoosting, type BoostingOptions } from './boosting.js';
+export { blockRidge, type BlockRidgeOptions } from './block-ridge.js';
+export { rankTarget, type RankTargetOptions } from './rank-target.js';
+export { selectSurrogate, type CandidateScore, type Selection, type SelectionOptions } from './select.js';
+export { createSurrogate, defaultSurrogates, SURROGATES, type PoolOptions, type SurrogateKind, type SurrogateOptionsByKind } from './registry.js';
+export { benchSurrogates, surrogateBenchTable, type SurrogateBenchOptions, type SurrogateBenchRow } from './bench.js';
