@@ -15,7 +15,8 @@ export const REGRESSION_DEFAULT_BUDGET = 100;
 const COST_MODEL: RidgeCandidate = { pairs: false, mainPenalty: 0, pairPenalty: 0 };
 
 /**
- * Fits one metric's block values to evaluated networks (NaN measurements skipped), choosing among `candidates`
+ * Fits one metric's block values to evaluated networks (NaN measurements and, when `effective`, disconnected
+ * networks skipped), choosing among `candidates`
  * by cross-validation; with a single candidate it just fits (a refit after more networks were evaluated).
  */
 export function fitMetric(
@@ -25,9 +26,12 @@ export function fitMetric(
   metric: string,
   candidates: readonly RidgeCandidate[],
   seed: number,
+  effective: boolean,
 ): MetricTable {
-  const keep = genomes.map((_, i) => i).filter((i) => Number.isFinite(results[i]![metric]));
-  const fit = fitBlocks(radices(space), keep.map((i) => genomes[i]!), keep.map((i) => results[i]![metric]!), candidates, seed);
+  // Graph-aware: accuracy is a function of the effective form, so that is what is fitted.
+  const rows = effective ? genomes.map((g) => space.effective!(g)) : genomes;
+  const keep = genomes.map((_, i) => i).filter((i) => Number.isFinite(results[i]![metric]) && rows[i]);
+  const fit = fitBlocks(radices(space), keep.map((i) => rows[i]!), keep.map((i) => results[i]![metric]!), candidates, seed);
   return {
     metric,
     intercept: fit.intercept,
@@ -40,8 +44,8 @@ export function fitMetric(
 
 /**
  * Beyond the paper: block values fitted by ridge regression to a budget of evaluated networks, the base's switch
- * networks plus uniform samples. Graph-aware, every network is evaluated in its effective form (so no evaluation
- * is spent on two forms of one network) and accuracy is modelled on effective forms only. Cross-validation picks
+ * networks plus uniform samples. Graph-aware, no evaluation is spent on two networks with one effective form, and
+ * accuracy is modelled on effective forms only (latency on the networks as drawn). Cross-validation picks
  * between a purely additive model and one with pair terms.
  */
 export const regressionEstimator: Estimator = {
@@ -56,9 +60,12 @@ export const regressionEstimator: Estimator = {
     const reserve = graph ? 1 : 0;
     const design: Genome[] = [];
     const keys = new Set<string>();
-    const add = (g: Genome | null) => {
-      if (!g || design.length >= budget - reserve) return;
-      const k = genomeKey(g);
+    // Networks are evaluated as drawn (their latency includes dead blocks, which the hardware computes), but two
+    // with one effective form count once, since they have one accuracy.
+    const add = (g: Genome) => {
+      const eff = canon(g);
+      if (!eff || design.length >= budget - reserve) return;
+      const k = genomeKey(eff);
       if (!keys.has(k)) {
         keys.add(k);
         design.push(g);
@@ -66,9 +73,9 @@ export const regressionEstimator: Estimator = {
     };
     const base = averageFlopsBase(space, req.flops, graph ? isOwnEffectiveForm(space) : undefined);
     add(base);
-    for (const s of switchNetworks(space, base)) add(canon(s.genome));
+    for (const s of switchNetworks(space, base)) add(s.genome);
     const rng = createRng(req.seed);
-    for (let tries = 0; design.length < budget - reserve && tries < 200 * budget; tries++) add(canon(sampleGenome(space, rng)));
+    for (let tries = 0; design.length < budget - reserve && tries < 200 * budget; tries++) add(sampleGenome(space, rng));
 
     const results: Metrics[] = [];
     const chunk = 50;
@@ -77,7 +84,9 @@ export const regressionEstimator: Estimator = {
       req.onProgress?.(oracle.evaluated, budget);
     }
     const tables = [req.accuracy, ...req.costs].map((metric) =>
-      fitMetric(space, design, results, metric, metric === req.accuracy ? defaultCandidates(radices(space)) : [COST_MODEL], req.seed),
+      metric === req.accuracy
+        ? fitMetric(space, design, results, metric, defaultCandidates(radices(space)), req.seed, graph)
+        : fitMetric(space, design, results, metric, [COST_MODEL], req.seed, false),
     );
     const acc = tables[0]!.fit!;
     const chosen = `${acc.rankTarget ? 'rank-target ' : ''}${acc.pairs ? 'pairs' : 'additive'} (main penalty ${acc.mainPenalty}${acc.pairs ? `, pair penalty ${acc.pairPenalty}` : ''})`;
