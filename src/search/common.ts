@@ -1,6 +1,6 @@
 import { additive } from '../predict/model.js';
 import type { CouplingRule, Genome } from '../space/types.js';
-import type { Problem, Solution } from './problem.js';
+import { objectiveValue, type Problem, type Solution } from './problem.js';
 
 /** Slack on a rule, as in space.ts ruleHolds: rule coefficients are small exact numbers. */
 export const RULE_TOLERANCE = 1e-9;
@@ -54,5 +54,24 @@ export function infeasibleSolution(
     iterations,
     method,
     ...(minAchievable ? { minAchievable } : {}),
+  };
+}
+
+/** The optimal answer, its objective and limited metrics recomputed exactly from the models. */
+export function optimalSolution(
+  problem: Problem,
+  genome: Genome,
+  method: Solution['method'],
+  solveMs: number,
+  iterations: number,
+): Solution {
+  return {
+    status: 'optimal',
+    genome,
+    objective: objectiveValue(problem.objective, genome),
+    metrics: metricsAt(problem, genome),
+    solveMs,
+    iterations,
+    method,
   };
 }

@@ -1,7 +1,7 @@
 import { additive, type AdditiveModel, type PairTerm } from '../predict/model.js';
 import type { Genome } from '../space/types.js';
-import { infeasibleSolution, limitTolerance, metricsAt, ruleBounds, ruleTable } from './common.js';
-import { objectiveValue, type Problem, type Solution } from './problem.js';
+import { infeasibleSolution, limitTolerance, optimalSolution, ruleBounds, ruleTable } from './common.js';
+import type { Problem, Solution } from './problem.js';
 import { validateProblem } from './validate.js';
 
 /**
@@ -179,13 +179,5 @@ export function solveExhaustive(problem: Problem): Solution {
   enumerate(problem.radix, bounds, tracked, visit, { slot: 0, pairs });
   const genome = best as Genome | null;
   if (!genome) return infeasibleSolution('exhaustive', performance.now() - t0, 1, minAchievable(problem));
-  return {
-    status: 'optimal',
-    genome,
-    objective: objectiveValue(problem.objective, genome),
-    metrics: metricsAt(problem, genome),
-    solveMs: performance.now() - t0,
-    iterations: 1,
-    method: 'exhaustive',
-  };
+  return optimalSolution(problem, genome, 'exhaustive', performance.now() - t0, 1);
 }

@@ -1,7 +1,7 @@
 import { additive, pairSum, type AdditiveModel, type PairTerm } from '../predict/model.js';
 import { satisfiesRules } from '../space/space.js';
 import type { Genome } from '../space/types.js';
-import { infeasibleSolution, metricsAt } from './common.js';
+import { infeasibleSolution, optimalSolution } from './common.js';
 import { buildProgram, columnValues, DEFAULT_PAIR_FORMULATION, type PairFormulation, type Table } from './formulation.js';
 import { solveModel } from './highs.js';
 import { findIncumbent } from './incumbent.js';
@@ -185,13 +185,5 @@ export async function solveIlp(problem: Problem, options: IlpOptions = {}): Prom
     const min = await minAchievable(problem);
     return infeasibleSolution(method, performance.now() - t0, iterations, min);
   }
-  return {
-    status: 'optimal',
-    genome,
-    objective: objectiveValue(problem.objective, genome),
-    metrics: metricsAt(problem, genome),
-    solveMs: performance.now() - t0,
-    iterations,
-    method,
-  };
+  return optimalSolution(problem, genome, method, performance.now() - t0, iterations);
 }
