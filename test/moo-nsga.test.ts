@@ -197,7 +197,7 @@ test('breeding: NSGA-II parents win a binary tournament, every child goes throug
       parents.push(genomeKey(a), genomeKey(b));
       return [[...a], [...b]];
     },
-    mutation: (g, rng) => {
+    mutation: (_g, rng) => {
       mutated++;
       return radix.map((k) => rng.int(k)); // the fresh genome keeps duplicates out of the way
     },

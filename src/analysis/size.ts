@@ -1,5 +1,4 @@
 import { productSize } from '../space/space.js';
-import { createNb201Space } from '../spaces/nb201/space.js';
 import { countGenomes } from '../space/count.js';
 import { createDartsSpace } from './darts.js';
 import { createNb101EncodingSpace, NB101_MAX_EDGES, NB101_UNIQUE_PUBLISHED } from './nb101.js';

@@ -120,7 +120,7 @@ export function buildProgram(program: BinaryProgram, formulation: PairFormulatio
   const obj = conditionObjective(values, pairs, program.sense === 'maximize');
   const b = new ModelBuilder(program.sense);
   const x = radix.map((r, i) => Array.from({ length: r }, (_, j) => b.addColumn(varName(i, j), obj.rows[i]![j]!, true)));
-  radix.forEach((r, i) => b.addRow(`one_${i}`, x[i]!.map((c) => [c, 1] as const), '=', 1));
+  radix.forEach((_, i) => b.addRow(`one_${i}`, x[i]!.map((c) => [c, 1] as const), '=', 1));
   program.limits.forEach((limit, k) => {
     const { coefs, offset, scale } = shiftAndScale(limit.model.values, false);
     const rhs = (limit.max + limitTolerance(limit.max) - limit.model.intercept - offset) / scale;

@@ -1,4 +1,4 @@
-import { type KernelConfig, type KernelFunc, Tile, type TileAttrs, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, Tile, type TileAttrs, util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type Heap = Float32Array | Int32Array | Uint8Array;

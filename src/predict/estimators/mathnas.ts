@@ -5,7 +5,7 @@ import type { MetricTable } from '../block-table.js';
 import { additive, type AdditiveModel } from '../model.js';
 import { averageFlopsBase, isOwnEffectiveForm, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
-import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
+import { estimatedTable, type Estimator } from './types.js';
 
 /**
  * MathNAS as published (Algorithm 1): one base network of average FLOPs; every block's performance is the change

@@ -26,7 +26,7 @@ export function unliftBlock(g: number, b: number): { r: number; c: number } {
 }
 
 function groupBlocks(g: number): Block[] {
-  return SUPERVIT_RESOLUTIONS.flatMap((res, r) =>
+  return SUPERVIT_RESOLUTIONS.flatMap((res) =>
     Array.from({ length: SUPERVIT_GROUPS[g]! }, (_, c) => {
       const ch = decodeChoice(g, c);
       const s = ch.stage;
