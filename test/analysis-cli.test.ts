@@ -6,10 +6,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANALYSIS_FILES } from '../src/analysis/data.js';
+import { MATHNAS_TABLES } from '../src/benchmarks/mathnas-nb201.js';
 import { DATA_DIR, needsData } from './helpers/data.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const skip = needsData(ANALYSIS_FILES.zc, ANALYSIS_FILES.nb201, ANALYSIS_FILES.tnbMicroFull);
+const skipMathnas = needsData(MATHNAS_TABLES);
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
@@ -55,7 +57,25 @@ test('analyze prints a comparison table with one row per space', { skip }, () =>
   assert.ok(existsSync(join(out, 'analysis-radar.svg')), 'radar chart written');
 });
 
+test('MathNAS spaces: n/a for PDS and Kendall with the reason, the task named, a note under the chart', { skip: skipMathnas }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'blocknas-analyze-'));
+  const r = cli(['analyze', 'mobilenetv3', 'supervit', '--out-dir', out]);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.match(lines[2]!, /^mobilenetv3 +3125 +3125 +n\/a +n\/a +n\/a +0\.04180 +full 3125 +1$/);
+  assert.match(lines[3]!, /^supervit +4\.816e\+10 +4\.816e\+10 +n\/a +n\/a +n\/a +0\.004197 +sample 10000 +1$/);
+  assert.match(r.out, /supervit: performanceDiversity not available: the data has no zero-cost proxy scores/);
+  assert.match(r.out, /mobilenetv3: tasks: imagenet, from the accuracy metric of MathNAS's block table \(accuracy:imagenet\)/);
+  assert.doesNotMatch(r.out, /CHECK FAILED/);
+  const svg = readFileSync(join(out, 'analysis-radar.svg'), 'utf8');
+  assert.match(svg, />mobilenetv3 \(n\/a: pds\)</);
+  assert.match(svg, /hollow marker at the centre: not available/);
+});
+
 test('unknown space or PDS variant: one line naming the choices, exit 2', () => {
-  assertOneLineError(cli(['analyze', 'nb201', 'nb999']), /unknown space "nb999" \(known: nb101, nb201, nb301, tnb101-micro, tnb101-macro\)/);
+  assertOneLineError(
+    cli(['analyze', 'nb201', 'nb999']),
+    /unknown space "nb999" \(known: nb101, nb201, nb301, tnb101-micro, tnb101-macro, mobilenetv3, supertransformer, supervit\)/,
+  );
   assertOneLineError(cli(['analyze', 'nb201', '--pds', 'sd']), /--pds: expected one of minmax, robust, rank, got "sd"/);
 });

@@ -51,4 +51,9 @@ test('the SVG has the four labelled axes, a polygon and legend entry per space, 
   assert.match(svg, />small&lt;&amp;&gt;</);
   assert.match(svg, />big \(n\/a: pds\)</);
   assert.doesNotMatch(svg, /NaN|undefined/);
+  // A missing value is drawn at the centre with a hollow marker, and the chart says so.
+  assert.match(svg, /hollow marker at the centre: not available/);
+  assert.match(svg, /r="3\.5" fill="white"/);
+  const complete: AnalysisReport = { ...report, spaces: [report.spaces[0]!] };
+  assert.doesNotMatch(radarSvg(complete), /hollow marker|fill="white" stroke="#/);
 });

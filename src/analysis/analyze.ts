@@ -34,7 +34,12 @@ export interface SpaceReport {
     readonly groups: readonly GroupDiversity[];
   } | null;
   readonly architectureDiversity: ArchDiversity & { readonly population: 'full' | 'sample'; readonly source: string };
-  readonly multiTask: { readonly count: number; readonly tasks: readonly string[] };
+  readonly multiTask: {
+    readonly count: number;
+    readonly tasks: readonly string[];
+    /** Where the tasks come from, when not from the performance groups. */
+    readonly source?: string;
+  };
   readonly checks: readonly Check[];
   readonly notAvailable: readonly NotAvailable[];
   readonly notes: readonly string[];
@@ -51,7 +56,7 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 
 export function analyzeSpace(name: string, dataDir: string): SpaceReport {
   const entry = analysisSpace(name);
-  const size = entry.size();
+  const size = entry.size(dataDir);
   const data = entry.load(dataDir);
   const notAvailable: NotAvailable[] = [];
   if (size.unique === null) notAvailable.push({ property: 'size.unique', reason: size.uniqueHow });
@@ -59,7 +64,7 @@ export function analyzeSpace(name: string, dataDir: string): SpaceReport {
   const groups = data.groups.map((g) => groupDiversity(g.task, g.proxy, g.acc));
   let performanceDiversity: SpaceReport['performanceDiversity'] = null;
   if (groups.length === 0) {
-    notAvailable.push({ property: 'performanceDiversity', reason: 'no dataset with both jacob_cov and accuracy' });
+    notAvailable.push({ property: 'performanceDiversity', reason: data.perfUnavailable ?? 'no dataset with both jacob_cov and accuracy' });
   } else {
     const pds = {} as Record<PdsVariant, number>;
     for (const v of PDS_VARIANTS) pds[v] = mean(groups.map((g) => g.pds[v]));
@@ -87,7 +92,9 @@ export function analyzeSpace(name: string, dataDir: string): SpaceReport {
     },
     performanceDiversity,
     architectureDiversity: { ...archDiversity(data.archs), population: data.archPopulation, source: data.archSource },
-    multiTask: { count: groups.length, tasks: groups.map((g) => g.task) },
+    multiTask: data.tasks
+      ? { count: data.tasks.length, tasks: data.tasks, ...(data.taskSource ? { source: data.taskSource } : {}) }
+      : { count: groups.length, tasks: groups.map((g) => g.task) },
     checks: data.checks,
     notAvailable,
     notes: data.notes,

@@ -125,6 +125,12 @@ export function radarSvg(report: AnalysisReport): string {
     const values = s.raw.map((v, j) => `${d.axes[j]!.key} ${v === null ? 'n/a' : num(v)}`).join(' · ');
     out.push(`<text x="${lx + 20}" y="${y + 14}" fill="#555" font-size="10">${esc(values)}</text>`);
   });
+  // A property that is not available is drawn at the centre with a hollow marker; say so, so it is not read as 0.
+  if (d.series.some((s) => s.raw.some((v) => v === null))) {
+    out.push(
+      `<text x="${W / 2}" y="${H - 14}" text-anchor="middle" fill="#555">hollow marker at the centre: not available for that space (n/a in the legend), not a measured 0; reasons in analysis.json notAvailable</text>`,
+    );
+  }
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

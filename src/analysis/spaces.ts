@@ -4,6 +4,7 @@ import { parseNb201 } from '../spaces/nb201/space.js';
 import { enumerateGenomes } from '../space/count.js';
 import { ANALYSIS_FILES, JACOV_SENTINEL, loadNb201Full, tnbMicroFullArchs, zcGroups, type ZcGroup } from './data.js';
 import { dartsLayers } from './darts.js';
+import { MATHNAS_ANALYSIS_SPACES } from './mathnas.js';
 import type { LayerType } from './features.js';
 import { nb101Edges, nb101Layers, NB101_MAX_EDGES, parseNb101 } from './nb101.js';
 import { nb201LayersOf } from './nb201-layers.js';
@@ -35,6 +36,11 @@ export interface SpaceData {
   /** Cross-checks of the computed sizes and rules against the data. */
   readonly checks: readonly Check[];
   readonly notes: readonly string[];
+  /** Why there is no performance group, where the space has none (else a generic reason is given). */
+  readonly perfUnavailable?: string;
+  /** Datasets or tasks with results, where they are not the performance groups' (a space without proxy scores). */
+  readonly tasks?: readonly string[];
+  readonly taskSource?: string;
 }
 
 export interface AnalysisSpace {
@@ -42,7 +48,8 @@ export interface AnalysisSpace {
   readonly description: string;
   /** Data files `load` reads, checked up front so a missing one fails before any loading. */
   readonly files: readonly string[];
-  size(): SizeInfo;
+  /** Most sizes follow from the space's definition alone; a space built from data files reads them from `dataDir`. */
+  size(dataDir: string): SizeInfo;
   load(dataDir: string): SpaceData;
 }
 
@@ -165,6 +172,7 @@ export const ANALYSIS_SPACES: readonly AnalysisSpace[] = [
       };
     },
   },
+  ...MATHNAS_ANALYSIS_SPACES,
 ];
 
 export function analysisSpace(name: string): AnalysisSpace {

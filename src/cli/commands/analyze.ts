@@ -77,6 +77,7 @@ export function registerAnalyze(program: Command): void {
       for (const s of report.spaces) {
         for (const c of s.checks.filter((c) => !c.ok)) console.log(`${s.name}: CHECK FAILED: ${c.detail}`);
         for (const na of s.notAvailable) console.log(`${s.name}: ${na.property} ${na.reason}`);
+        if (s.multiTask.source) console.log(`${s.name}: tasks: ${s.multiTask.tasks.join(', ')}, from ${s.multiTask.source}`);
         for (const note of s.notes) console.log(`${s.name}: ${note}`);
       }
       console.log(`wrote ${files.json}`);
