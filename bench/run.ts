@@ -1,6 +1,8 @@
 import { loadNb201 } from '../src/benchmarks/nb201.js';
 import { benchDataDir, section, table, timeIt } from './common.js';
 import { benchSurrogates, surrogateBenchTable } from '../src/surrogate/bench.js';
+import { benchJacobCov, printJacobCovBench } from './zc-jacov.js';
+import { benchTraining } from './tfjs-train.js';
 import { benchEstimators } from './nb201-estimators.js';
 import { benchSearch } from './nb201-search.js';
 import { benchMathnasReproduction } from './mathnas-repro.js';
@@ -32,4 +34,12 @@ if (wants('surrogates')) {
   const bench = loadNb201(dataDir);
   const t = surrogateBenchTable(benchSurrogates(bench, { seeds: quick ? 1 : 3 }));
   table(t.header, t.rows);
+}
+if (wants('zc')) printJacobCovBench(await benchJacobCov(dataDir, { cells: quick ? 60 : 200 }));
+if (wants('tfjs')) {
+  section('TensorFlow.js training throughput: WebAssembly backend with blocknas gradient kernels vs the CPU backend');
+  const r = await benchTraining({});
+  console.log(`small CNN ${r.spec.inputSize}x${r.spec.inputSize}, channels ${r.spec.channels.join('/')}, batch ${r.batch}`);
+  for (const t of [r.wasm, r.cpu]) if (t) console.log(`${t.backend.padEnd(4)} ${t.imagesPerSec.toFixed(2).padStart(9)} images/s (${t.msPerStep.toFixed(0)} ms/step over ${t.steps} timed steps)`);
+  if (r.speedup !== null) console.log(`wasm / cpu: ${r.speedup.toFixed(1)}x`);
 }
