@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import type { BlockTable } from '../predict/block-table.js';
 import { MATHNAS_TABLES } from './mathnas-nb201.js';
 
 export const MATHNAS_RESULTS = 'mathnas/mathnas_results.json';
@@ -113,4 +114,27 @@ export function stageCandidateLists(tables: MathnasTables, set: 'cpu' | 'gpu'): 
     if (!list) throw new UserError(`data file ${MATHNAS_TABLES}: mobilenetv3_stage_candidates has no ${key}`);
     return list;
   });
+}
+
+/** A block table as MathNAS released it: nothing was evaluated by blocknas to build it. */
+export function publishedTable(
+  space: string,
+  dataset: string,
+  device: string | undefined,
+  base: readonly number[],
+  metrics: BlockTable['metrics'],
+  notes: readonly string[],
+): BlockTable {
+  return {
+    format: 'blocknas-block-table/1',
+    space,
+    estimator: 'mathnas-published',
+    dataset,
+    ...(device ? { device } : {}),
+    evaluated: 0,
+    seed: 0,
+    base: [...base],
+    metrics,
+    notes,
+  };
 }

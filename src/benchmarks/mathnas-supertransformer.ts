@@ -8,7 +8,7 @@ import {
   ENCODER_OPTIONS,
 } from '../spaces/supertransformer/space.js';
 import type { SearchSpace } from '../space/types.js';
-import { dataConstant, dataConstants, readMathnasTables, type MathnasTables } from './mathnas-data.js';
+import { dataConstant, dataConstants, publishedTable, readMathnasTables, type MathnasTables } from './mathnas-data.js';
 import { HAT_DEVICE, hatDecoderLayerShare, type SuperTransformerDevice } from './mathnas-hat-layer.js';
 
 export const ST_DATASET = 'wmt14-en-de';
@@ -86,21 +86,10 @@ export function superTransformerTable(dataDir: string, device?: string): { space
   const base = space.nodes.map((_, i) => (i < ENCODER_LAYERS ? LARGEST_ENC : LARGEST_DEC));
   return {
     space,
-    table: {
-      format: 'blocknas-block-table/1',
-      space: space.name,
-      estimator: 'mathnas-published',
-      dataset: ST_DATASET,
-      ...(device ? { device } : {}),
-      evaluated: 0,
-      seed: 0,
-      base,
-      metrics: [bleuMetric(tables), ...devices.map((d) => latencyMetric(dataDir, tables, d))],
-      notes: [
+    table: publishedTable(space.name, ST_DATASET, device, base, [bleuMetric(tables), ...devices.map((d) => latencyMetric(dataDir, tables, d))], [
         'MathNAS released SuperTransformer tables; BLEU on the valid scale of MathNAS (largest net 26.61)',
         'decoder depth: absent blocks on decoder layers 2-6 with suffix rules; stop scores telescoped over the absent blocks',
         'latency of an absent decoder layer: share of the largest net fitted on HAT\'s measured latency dataset',
-      ],
-    },
+      ]),
   };
 }

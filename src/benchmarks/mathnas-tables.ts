@@ -4,7 +4,7 @@ import { createMobilenetV3Space, type MobilenetV3Set } from '../spaces/mobilenet
 import { SUPERVIT_GROUPS, SUPERVIT_RESOLUTIONS } from '../spaces/supervit/choices.js';
 import { createSupervitSpace } from '../spaces/supervit/space.js';
 import type { SearchSpace } from '../space/types.js';
-import { dataConstant, readMathnasTables, stageCandidateLists } from './mathnas-data.js';
+import { dataConstant, publishedTable, readMathnasTables, stageCandidateLists } from './mathnas-data.js';
 import { ST_DATASET, ST_DEVICES, superTransformerTable } from './mathnas-supertransformer.js';
 
 export type MathnasSpaceName = 'mobilenetv3' | 'supertransformer' | 'supervit';
@@ -58,16 +58,7 @@ function mobilenetV3Table(dataDir: string, device?: string): MathnasTable {
   if (base.some((b) => b < 0)) throw new UserError(`mobilenetv3 blockacc_${set}: a stage has no zero-drop (reference) candidate`);
   return {
     space,
-    table: {
-      format: 'blocknas-block-table/1',
-      space: space.name,
-      estimator: 'mathnas-published',
-      dataset: MATHNAS_DATASET.mobilenetv3,
-      ...(device ? { device } : {}),
-      evaluated: 0,
-      seed: 0,
-      base,
-      metrics: [
+    table: publishedTable(space.name, MATHNAS_DATASET.mobilenetv3, device, base, [
         { metric: `accuracy:${MATHNAS_DATASET.mobilenetv3}`, intercept: dataConstant(tables, '79.23'), values: negate(drops) },
         ...devices.map((d) => ({
           metric: `latency:${d}`,
@@ -75,8 +66,8 @@ function mobilenetV3Table(dataDir: string, device?: string): MathnasTable {
           values: tables.tables[`data/mobilenetv3/blocklat_${d}.pt`].values,
         })),
       ],
-      notes: [`MathNAS released OFA-MobileNetV3 tables, ${set.toUpperCase()} candidate set; latency excludes stem and head`],
-    },
+      [`MathNAS released OFA-MobileNetV3 tables, ${set.toUpperCase()} candidate set; latency excludes stem and head`],
+    ),
   };
 }
 
@@ -110,21 +101,13 @@ function supervitTable(dataDir: string, device?: string): MathnasTable {
   const t = tables.tables;
   return {
     space,
-    table: {
-      format: 'blocknas-block-table/1',
-      space: space.name,
-      estimator: 'mathnas-published',
-      dataset: MATHNAS_DATASET.supervit,
-      evaluated: 0,
-      seed: 0,
-      // The minimal net at the lowest resolution: every table value is measured against it.
-      base: space.nodes.map(() => 0),
-      metrics: [
+    // The minimal net at the lowest resolution: every table value is measured against it.
+    table: publishedTable(space.name, MATHNAS_DATASET.supervit, undefined, space.nodes.map(() => 0), [
         { metric: `accuracy:${MATHNAS_DATASET.supervit}`, intercept: 0, values: lift(t['data/supervit/blockacc.pt'].values, 'blockacc') },
         { metric: `flops:${MATHNAS_DATASET.supervit}`, intercept: 0, values: lift(t['data/supervit/blockflops.pt'].values, 'blockflops') },
       ],
-      notes: ['MathNAS released SuperViT tables; additive per resolution from the minimal net, lifted to one table'],
-    },
+      ['MathNAS released SuperViT tables; additive per resolution from the minimal net, lifted to one table'],
+    ),
   };
 }
 
