@@ -6,7 +6,8 @@ import { createRng } from '../src/random.js';
 import type { Genome } from '../src/space/types.js';
 import { createNsga2 } from '../src/search/nsga/nsga2.js';
 import { createNsga3 } from '../src/search/nsga/nsga3.js';
-import { createNearbyMutation, createTwoPointCrossover, genomeKey } from '../src/search/nsga/operators.js';
+import { createNearbyMutation, createTwoPointCrossover } from '../src/search/nsga/operators.js';
+import { genomeKey } from '../src/space/space.js';
 import { runMinimize } from '../src/search/nsga/run.js';
 import type { MooAlgorithm } from '../src/search/nsga/types.js';
 

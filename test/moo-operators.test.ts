@@ -7,10 +7,10 @@ import {
   createResetMutation,
   createTwoPointCrossover,
   createUniformCrossover,
-  genomeKey,
   sampleGenome,
   uniqueGenomes,
 } from '../src/search/nsga/operators.js';
+import { genomeKey } from '../src/space/space.js';
 
 const radix = [5, 1, 3, 7, 2, 4, 6, 3];
 

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeTextAtomic } from '../data/write.js';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { RidgeCandidate } from './fit.js';
@@ -99,7 +100,5 @@ export function readBlockTable(file: string): BlockTable {
 
 /** Writes atomically: a temp file renamed over the target, so a crash never leaves half a table. */
 export function writeJsonAtomic(file: string, data: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(data, null, 1) + '\n');
-  renameSync(tmp, file);
+  writeTextAtomic(file, JSON.stringify(data, null, 1) + '\n');
 }

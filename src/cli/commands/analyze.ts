@@ -5,7 +5,7 @@ import { analyzeSpaces, type SpaceReport } from '../../analysis/analyze.js';
 import { DEFAULT_PDS, PDS_VARIANTS, type PdsVariant } from '../../analysis/pds.js';
 import { radarData, radarSvg } from '../../analysis/radar.js';
 import { analysisSpace } from '../../analysis/spaces.js';
-import { writeTextAtomic } from '../../analysis/write.js';
+import { writeTextAtomic } from '../../data/write.js';
 import { requireDataDir } from '../../data/dir.js';
 import { UserError } from '../../errors.js';
 import { writeJsonAtomic } from '../../predict/block-table.js';

@@ -5,12 +5,12 @@
  */
 import { paretoFront } from '../../moo/dominance.js';
 import { createRng, type Rng } from '../../random.js';
+import { genomeKey } from '../../space/space.js';
 import type { Genome } from '../../space/types.js';
 import {
   checkGenome,
   createResetMutation,
   createUniformCrossover,
-  genomeKey,
   identityRepair,
   sampleGenome,
 } from './operators.js';

@@ -4,6 +4,7 @@
  */
 import type { Rng } from '../../random.js';
 import type { Genome } from '../../space/types.js';
+import { genomeKey } from '../../space/space.js';
 import type { Crossover, Mutation, Repair } from './types.js';
 
 /** A uniformly random genome. */
@@ -136,11 +137,6 @@ export function createNearbyMutation(options: NearbyMutationOptions): Mutation {
 
 /** The repair that changes nothing, for spaces without coupling rules. */
 export const identityRepair: Repair = (g) => g;
-
-/** Canonical string form of a genome for duplicate detection. */
-export function genomeKey(g: Genome): string {
-  return g.join(',');
-}
 
 /**
  * The genomes whose key is neither in `exclude` nor earlier in the list, in their original order. The keys of the

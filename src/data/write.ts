@@ -1,6 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 
-/** Writes via a temporary file and a rename, so a reader never sees half a file (as `writeJsonAtomic` does). */
+/** Writes via a temporary file and a rename, so a crash or a reader never sees half a file. */
 export function writeTextAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
