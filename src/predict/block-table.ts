@@ -1,86 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeTextAtomic } from '../data/write.js';
-import { z } from 'zod';
 import { UserError } from '../errors.js';
-import type { RidgeCandidate } from './fit.js';
-import type { Link } from './link.js';
-import type { AdditiveModel, PairTerm } from './model.js';
+import { parseBlockTable, type BlockTable } from './block-table-schema.js';
 
-/**
- * How one metric is predicted from blocks:
- *   graph-aware: the architecture is first reduced to its effective form; a disconnected one gets `disconnected`;
- *   sum = Σ values[i][g_i] + Σ pair terms;
- *   scaled (MathNAS Eq. 5): intercept + reference / denominator(g) · sum, else intercept + sum.
- */
-export interface MetricTable extends AdditiveModel {
-  readonly metric: string;
-  readonly pairs?: readonly PairTerm[];
-  readonly scale?: { readonly reference: number; readonly denominator: AdditiveModel };
-  readonly graph?: { readonly disconnected: number };
-  /** Strictly increasing score-to-metric map applied last (fits to ranks); search maximises the score. */
-  readonly link?: Link;
-  /** The regression model family this table was fitted with, so it can be refitted on more networks. */
-  readonly fit?: RidgeCandidate;
-}
-
-/** The artifact of block estimation: everything needed to predict and search, with how it was obtained. */
-export interface BlockTable {
-  readonly format: 'blocknas-block-table/1';
-  readonly space: string;
-  readonly estimator: string;
-  readonly dataset?: string;
-  readonly device?: string;
-  /** Distinct networks evaluated to build the table. */
-  readonly evaluated: number;
-  readonly seed: number;
-  readonly base: readonly number[];
-  readonly metrics: readonly MetricTable[];
-  /** The evaluated networks and their measured metrics (fitted estimators keep them for refits). */
-  readonly observations?: Observations;
-  readonly notes?: readonly string[];
-}
-
-export interface Observations {
-  readonly genomes: readonly (readonly number[])[];
-  readonly metrics: Readonly<Record<string, readonly number[]>>;
-}
-
-const matrix = z.array(z.array(z.number()));
-const additiveSchema = z.object({ intercept: z.number(), values: matrix });
-const metricSchema = additiveSchema.extend({
-  metric: z.string(),
-  pairs: z.array(z.object({ i: z.number().int(), j: z.number().int(), values: matrix })).optional(),
-  scale: z.object({ reference: z.number(), denominator: additiveSchema }).optional(),
-  graph: z.object({ disconnected: z.number() }).optional(),
-  link: z.object({ x: z.array(z.number()).min(1), y: z.array(z.number()).min(1) }).optional(),
-  fit: z
-    .object({ pairs: z.boolean(), mainPenalty: z.number(), pairPenalty: z.number(), rankTarget: z.boolean().optional() })
-    .optional(),
-});
-export const blockTableSchema = z.object({
-  format: z.literal('blocknas-block-table/1'),
-  space: z.string(),
-  estimator: z.string(),
-  dataset: z.string().optional(),
-  device: z.string().optional(),
-  evaluated: z.number().int().nonnegative(),
-  seed: z.number().int(),
-  base: z.array(z.number().int().nonnegative()),
-  metrics: z.array(metricSchema).min(1),
-  observations: z
-    .object({ genomes: z.array(z.array(z.number().int().nonnegative())), metrics: z.record(z.string(), z.array(z.number().nullable())) })
-    .optional(),
-  notes: z.array(z.string()).optional(),
-});
-
-export function metricTable(table: BlockTable, metric: string): MetricTable {
-  const t = table.metrics.find((m) => m.metric === metric);
-  if (!t) {
-    const have = table.metrics.map((m) => m.metric).join(', ');
-    throw new UserError(`block table (${table.space}) has no metric "${metric}" (it has ${have})`);
-  }
-  return t;
-}
+// The format itself is file-free (the browser page uses it); importers of this module keep getting all of it.
+export {
+  blockTableSchema,
+  metricTable,
+  parseBlockTable,
+  type BlockTable,
+  type MetricTable,
+  type Observations,
+} from './block-table-schema.js';
 
 export function readBlockTable(file: string): BlockTable {
   if (!existsSync(file)) throw new UserError(`--table: file ${file} does not exist`);
@@ -90,12 +21,7 @@ export function readBlockTable(file: string): BlockTable {
   } catch {
     throw new UserError(`--table: ${file} is not valid JSON`);
   }
-  const parsed = blockTableSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(`--table: ${file}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data as BlockTable;
+  return parseBlockTable(raw, `--table: ${file}`);
 }
 
 /** Writes atomically: a temp file renamed over the target, so a crash never leaves half a table. */

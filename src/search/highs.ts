@@ -64,9 +64,19 @@ export interface HighsRuntime {
 let runtime: Promise<HighsRuntime> | null = null;
 let solves = 0;
 let loads = 0;
+let loaderOptions: Parameters<HighsLoader>[0];
+
+/**
+ * Options for the Wasm loader, for the next load. Node needs none (the loader reads highs.wasm beside its module);
+ * a browser bundle passes `locateFile` to say where it serves highs.wasm (web/src/main.ts).
+ */
+export function setHighsLoaderOptions(options: Parameters<HighsLoader>[0]): void {
+  loaderOptions = options;
+  runtime = null;
+}
 
 async function load(): Promise<HighsRuntime> {
-  const highs = await highsLoader();
+  const highs = await highsLoader(loaderOptions);
   loads++;
   let names: readonly string[] = [];
   try {
