@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerEstimate } from './commands/estimate.js';
+import { registerEvolve } from './commands/evolve.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSearch } from './commands/search.js';
 import { registerSpaces } from './commands/spaces.js';
+import { registerSwitch } from './commands/switch.js';
 import { registerValidate } from './commands/validate.js';
 
 const program = new Command('blocknas')
@@ -16,6 +18,8 @@ for (const register of [registerSpaces, registerEstimate, registerPredict, regis
   register(program);
 }
 registerAnalyze(program);
+registerEvolve(program);
+registerSwitch(program);
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

@@ -14,3 +14,16 @@ export function progressReporter(label: string, quiet = false): (done: number, t
     else if (done >= total) process.stderr.write(msg + '\n');
   };
 }
+
+/** Progress of an evolutionary run on stderr: evaluations, hypervolume (and its ratio to the truth), time left. */
+export function stepReporter(label: string, quiet = false, trueHv?: number) {
+  if (quiet) return () => {};
+  const start = Date.now();
+  return (s: { evaluations: number; budget: number; hypervolume: number; replayed: boolean }): void => {
+    const secs = (Date.now() - start) / 1000;
+    const left = s.evaluations > 0 && s.evaluations < s.budget ? ` ~${Math.ceil((secs / s.evaluations) * (s.budget - s.evaluations))}s left` : '';
+    const hv = trueHv ? `${((100 * s.hypervolume) / trueHv).toFixed(2)}% of the true front's hypervolume` : `hypervolume ${s.hypervolume.toFixed(4)}`;
+    const msg = `${label}: ${s.evaluations}/${s.budget} networks${s.replayed ? ' (replayed from the store)' : ''}, ${hv} (${secs.toFixed(1)}s${left})`;
+    process.stderr.write(process.stderr.isTTY ? `\r${msg}\x1b[K${s.evaluations >= s.budget ? '\n' : ''}` : `${msg}\n`);
+  };
+}

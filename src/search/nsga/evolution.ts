@@ -77,6 +77,7 @@ export function createEvolution(options: EvolutionOptions, survive: Survival): M
 
   const fresh = (g: Genome, out: Genome[]): void => {
     const repaired = repair(g);
+    if (repaired === null) return;
     checkGenome(repaired, radix);
     const key = genomeKey(repaired);
     if (seen.has(key)) return;

@@ -10,9 +10,9 @@ export type Mutation = (g: Genome, rng: Rng) => Genome;
 /**
  * Maps any genome the operators produce onto a valid one (coupling rules, effective form). It runs on every
  * sampled and bred genome before duplicate elimination, so two parents repaired to the same architecture are
- * recognised as the same.
+ * recognised as the same. `null` discards a genome that cannot be made valid (it is never offered).
  */
-export type Repair = (g: Genome) => Genome;
+export type Repair = (g: Genome) => Genome | null;
 
 /** Genomes with their minimised objective vectors, index-aligned. */
 export interface Evaluated {

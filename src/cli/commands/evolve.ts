@@ -1,0 +1,141 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../../errors.js';
+import { frameFor, frameHypervolume } from '../../evolve/indicator.js';
+import { createProblem, parseObjectives } from '../../evolve/problem.js';
+import { buildReport, writeReport, type EvolveReport } from '../../evolve/report.js';
+import { runStrategy } from '../../evolve/run.js';
+import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
+import { parseSurrogateChoice } from '../../evolve/surrogates.js';
+import { paretoFront } from '../../moo/dominance.js';
+import { openSqliteStore } from '../../store/sqlite.js';
+import { fmt, printJson, renderTable } from '../format.js';
+import { stepReporter } from '../progress.js';
+import { parseIntOption } from '../session.js';
+import { openEvolveTarget } from '../evolve-target.js';
+
+interface EvolveOptions {
+  dataDir?: string;
+  dataset?: string;
+  device?: string;
+  objectives: string;
+  budget: string;
+  seed?: string;
+  strategy: string;
+  init?: string;
+  perIteration?: string;
+  surrogate: string;
+  canonical?: boolean;
+  out: string;
+  store?: string;
+  resume?: boolean;
+  json?: boolean;
+}
+
+export function registerEvolve(program: Command): void {
+  program
+    .command('evolve <space>')
+    .description('multi-objective search for the Pareto set (NATv2: surrogate-assisted NSGA-III), stored and resumable')
+    .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
+    .option('--dataset <name>', 'dataset that a bare "accuracy" objective refers to (default: imagenet16-120)')
+    .option('--device <name>', 'device that a bare "latency" or "energy" objective refers to (default: fpga)')
+    .option('--objectives <list>', 'comma-separated metrics, e.g. accuracy,latency:fpga,params', 'accuracy,latency')
+    .option('--budget <n>', 'distinct networks to evaluate', '200')
+    .option('--seed <n>', 'random seed (default 0)')
+    .option('--strategy <name>', `search strategy: ${STRATEGY_NAMES.join(', ')}`, 'natv2')
+    .option('--init <n>', 'natv2: initial archive size (default 300, at most half the budget)')
+    .option('--per-iteration <n>', 'natv2: networks evaluated per iteration (default 10)')
+    .option('--surrogate <kind>', 'natv2: auto (adaptive choice by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting, ridge', 'auto')
+    .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
+    .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
+    .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
+    .option('--resume', 'continue the interrupted run in --out without re-evaluating anything')
+    .option('--json', 'print the result as JSON')
+    .action(async (spaceName: string, opts: EvolveOptions) => {
+      if (!(STRATEGY_NAMES as readonly string[]).includes(opts.strategy)) {
+        throw new UserError(`--strategy: expected one of ${STRATEGY_NAMES.join(', ')}, got "${opts.strategy}"`);
+      }
+      const strategyName = opts.strategy as StrategyName;
+      const budget = parseIntOption('--budget', opts.budget, 1)!;
+      const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
+      const init = parseIntOption('--init', opts.init, 2);
+      const perIteration = parseIntOption('--per-iteration', opts.perIteration, 1);
+      const surrogate = parseSurrogateChoice(opts.surrogate);
+      const { target, dataset, device } = openEvolveTarget(spaceName, opts);
+      const objectives = parseObjectives(opts.objectives, target.metrics, {
+        accuracy: `accuracy:${dataset}`,
+        latency: `latency:${device}`,
+        energy: `energy:${device}`,
+        flops: `flops:${dataset}`,
+      });
+      const canonical = opts.canonical ?? true;
+      const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
+
+      const all = target.allObjectives?.(objectives);
+      const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;
+      const frame = trueFront ? frameFor(trueFront) : undefined;
+      const truth = trueFront && frame ? { hypervolume: frameHypervolume(trueFront, frame), frontSize: trueFront.length } : undefined;
+
+      const settings = {
+        space: target.name,
+        objectives: objectives.map((o) => o.metric),
+        budget,
+        seed,
+        strategy: strategyName,
+        canonical,
+        ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate } : {}),
+      };
+      const out = resolve(opts.out);
+      const store = openSqliteStore(opts.store ? resolve(opts.store) : join(out, 'store.sqlite'));
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigint);
+      try {
+        const strategy = createStrategy(strategyName, problem, {
+          seed,
+          budget,
+          ...(init !== undefined ? { initSize: init } : {}),
+          ...(perIteration !== undefined ? { perIteration } : {}),
+          surrogate,
+        });
+        const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
+        const result = await runStrategy(problem, strategy, {
+          budget,
+          store,
+          evaluatorKey: `${target.name}|${canonical ? 'canonical' : 'raw'}|${objectives.map((o) => o.metric).join(',')}`,
+          runId: 'evolve',
+          config: settings,
+          resume: opts.resume ?? false,
+          ...(frame ? { frame } : {}),
+          signal: controller.signal,
+          onStep: progress,
+        });
+        const report = buildReport(target, problem, result, settings, truth);
+        const files = writeReport(out, report);
+        if (result.interrupted) {
+          process.stderr.write(`blocknas: interrupted after ${result.evaluated.length} evaluations; continue with the same command and --resume\n`);
+          process.exitCode = 130;
+        }
+        if (opts.json) printJson(report);
+        else printReport(report, files);
+      } finally {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+        store.close();
+      }
+    });
+}
+
+function printReport(r: EvolveReport, files: readonly string[]): void {
+  const ids = r.objectives.map((o) => o.metric);
+  console.log(`${r.space}: ${r.strategy}, objectives ${r.objectives.map((o) => `${o.sense} ${o.metric}`).join(', ')}`);
+  console.log(`evaluated ${r.evaluations} networks (${r.fresh} now, ${r.reused} from the store); Pareto set of ${r.pareto.length}:`);
+  console.log(renderTable(['arch', ...ids.map((id, j) => `${id} (${r.objectives[j]!.unit})`)], r.pareto.map((p) => [p.arch, ...ids.map((id) => p.metrics[id]!)])));
+  const hv = `hypervolume ${fmt(r.hypervolume)}`;
+  if (r.trueHypervolume !== undefined) {
+    console.log(`${hv}; true front (by enumeration, ${r.trueFrontSize} networks): ${fmt(r.trueHypervolume)}; ratio ${(100 * r.hypervolume / r.trueHypervolume).toFixed(2)}%`);
+  } else console.log(`${hv} (${r.frame.note})`);
+  console.log(`post-processing: ${r.postProcessing.status}: ${r.postProcessing.reason}`);
+  console.log(`wrote ${files.join(', ')}`);
+}

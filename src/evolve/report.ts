@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { writeTextAtomic } from '../data/write.js';
+import type { MooProblem } from './problem.js';
+import type { RunResult } from './run.js';
+import type { EvolveTarget } from './target.js';
+
+export interface EvolveReport {
+  readonly format: 'blocknas-evolve/1';
+  readonly space: string;
+  readonly strategy: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly objectives: readonly { metric: string; sense: 'max' | 'min'; unit: string; source: string }[];
+  readonly evaluations: number;
+  /** Evaluated in this process vs answered by the store (a resumed or repeated run). */
+  readonly fresh: number;
+  readonly reused: number;
+  readonly interrupted: boolean;
+  readonly hypervolume: number;
+  /** Hypervolume of the true Pareto front in the same frame, when the space can be enumerated. */
+  readonly trueHypervolume?: number;
+  readonly trueFrontSize?: number;
+  readonly frame: { readonly ideal: readonly number[]; readonly nadir: readonly number[]; readonly referenceOffset: number; readonly note: string };
+  readonly pareto: readonly { arch: string; metrics: Readonly<Record<string, number>> }[];
+  readonly history: readonly { step: number; evaluations: number; hypervolume: number; ratio?: number }[];
+  readonly postProcessing: { readonly status: 'not-available' | 'not-requested'; readonly reason: string };
+}
+
+export function buildReport(
+  target: EvolveTarget,
+  problem: MooProblem,
+  result: RunResult,
+  settings: Readonly<Record<string, unknown>>,
+  truth?: { hypervolume: number; frontSize: number },
+): EvolveReport {
+  const ids = problem.objectives.map((o) => o.metric);
+  const pareto = [...result.front]
+    .sort((a, b) => result.evaluated[a]!.objectives[0]! - result.evaluated[b]!.objectives[0]!)
+    .map((i) => {
+      const e = result.evaluated[i]!;
+      return { arch: problem.space.format(e.genome), metrics: Object.fromEntries(ids.map((id) => [id, e.metrics[id]!])) };
+    });
+  const ratio = (hv: number) => (truth ? { ratio: hv / truth.hypervolume } : {});
+  const last = result.history.at(-1)?.hypervolume ?? 0;
+  return {
+    format: 'blocknas-evolve/1',
+    space: target.name,
+    strategy: result.strategy,
+    settings,
+    objectives: problem.objectives.map((o) => ({ metric: o.metric, sense: o.sense, unit: o.info.unit, source: o.info.source })),
+    evaluations: result.evaluated.length,
+    fresh: result.fresh,
+    reused: result.reused,
+    interrupted: result.interrupted,
+    hypervolume: last,
+    ...(truth ? { trueHypervolume: truth.hypervolume, trueFrontSize: truth.frontSize } : {}),
+    frame: {
+      ideal: result.frame.bounds.ideal,
+      nadir: result.frame.bounds.nadir,
+      referenceOffset: result.frame.offset,
+      note: truth
+        ? "objectives minimised (maximised ones negated), scaled by the true front's ideal and nadir; reference point at 1 + offset"
+        : "objectives minimised (maximised ones negated), scaled by the first evaluated batch's front; reference point at 1 + offset",
+    },
+    pareto,
+    history: result.history.map((h) => ({ step: h.step, evaluations: h.evaluations, hypervolume: h.hypervolume, ...ratio(h.hypervolume) })),
+    postProcessing: target.fineTune.available
+      ? { status: 'not-requested', reason: 'fine-tuning was not requested' }
+      : { status: 'not-available', reason: target.fineTune.reason },
+  };
+}
+
+const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csv = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
+  [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+
+/** result.json, pareto.csv and history.csv, each written whole or not at all. */
+export function writeReport(dir: string, report: EvolveReport): string[] {
+  mkdirSync(dir, { recursive: true });
+  const ids = report.objectives.map((o) => o.metric);
+  const files = {
+    'result.json': JSON.stringify(report, null, 1) + '\n',
+    'pareto.csv': csv(['arch', ...ids], report.pareto.map((p) => [p.arch, ...ids.map((id) => p.metrics[id]!)])),
+    'history.csv': csv(
+      ['step', 'evaluations', 'hypervolume', ...(report.trueHypervolume !== undefined ? ['ratio'] : [])],
+      report.history.map((h) => [h.step, h.evaluations, h.hypervolume, ...(h.ratio !== undefined ? [h.ratio] : [])]),
+    ),
+  };
+  return Object.entries(files).map(([name, text]) => {
+    const file = join(dir, name);
+    writeTextAtomic(file, text);
+    return file;
+  });
+}

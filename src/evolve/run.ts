@@ -1,0 +1,145 @@
+import { UserError } from '../errors.js';
+import { cachedEvaluator } from '../eval/cached.js';
+import type { Metrics } from '../eval/types.js';
+import { paretoFront } from '../moo/dominance.js';
+import { genomeKey } from '../space/space.js';
+import type { Genome } from '../space/types.js';
+import type { EvaluationStore, HistoryRow } from '../store/types.js';
+import { frameFor, frameHypervolume, type HvFrame } from './indicator.js';
+import type { MooProblem } from './problem.js';
+import type { Strategy } from './strategy.js';
+
+export interface RunOptions {
+  /** Termination: stop after this many distinct evaluated networks. */
+  readonly budget: number;
+  readonly store: EvaluationStore;
+  /** Names the evaluator's settings in the store (space, dataset, metrics, seed): equal keys share evaluations. */
+  readonly evaluatorKey: string;
+  readonly runId: string;
+  /** The run's settings; a resume must present the same. */
+  readonly config: unknown;
+  /** Continue the stored run instead of starting one. */
+  readonly resume?: boolean;
+  /** Where hypervolume is measured; default: the bounds of the first evaluated batch's front. */
+  readonly frame?: HvFrame;
+  readonly signal?: AbortSignal;
+  onStep?(s: StepReport): void;
+}
+
+export interface StepReport {
+  readonly step: number;
+  readonly evaluations: number;
+  readonly budget: number;
+  readonly hypervolume: number;
+  /** Steps answered from the store while replaying a resumed run. */
+  readonly replayed: boolean;
+}
+
+export interface EvaluatedArch {
+  readonly genome: Genome;
+  readonly metrics: Metrics;
+  /** Minimised objective vector. */
+  readonly objectives: readonly number[];
+}
+
+export interface RunResult {
+  readonly strategy: string;
+  /** Every evaluated network in evaluation order. */
+  readonly evaluated: readonly EvaluatedArch[];
+  /** Indices into `evaluated` of the non-dominated ones. */
+  readonly front: readonly number[];
+  readonly history: readonly HistoryRow[];
+  readonly frame: HvFrame;
+  /** Networks the evaluator computed in this process, and networks the store answered. */
+  readonly fresh: number;
+  readonly reused: number;
+  /** Stopped by the signal before the budget was spent; `--resume` continues it. */
+  readonly interrupted: boolean;
+}
+
+/**
+ * Runs a strategy against a problem's evaluator until the budget is spent. Every batch goes to the store before the
+ * strategy hears of it, with the run's step record in one transaction, so a killed run loses at most the batch in
+ * flight. Resuming replays the (deterministic) strategy from the start with every stored evaluation answered by
+ * the store, checking that it asks for exactly the networks it asked for before: the resumed result is the one an
+ * uninterrupted run would have given, and nothing is evaluated twice.
+ */
+export async function runStrategy(problem: MooProblem, strategy: Strategy, options: RunOptions): Promise<RunResult> {
+  const { budget, store, runId } = options;
+  if (!Number.isInteger(budget) || budget < 1) throw new UserError(`--budget: expected a positive integer, got ${budget}`);
+  const config = JSON.stringify(options.config);
+  const existing = store.getRun(runId);
+  let storedArchs: string[] = [];
+  let storedSteps = 0;
+  if (options.resume) {
+    if (!existing) throw new UserError(`--resume: no run "${runId}" in the store to resume`);
+    if (existing.config !== config) throw new UserError(`--resume: run "${runId}" was started with other settings: ${diffConfig(existing.config, config)}`);
+    storedArchs = store.runArchs(runId);
+    storedSteps = store.runHistory(runId).length;
+  } else {
+    if (existing) throw new UserError(`run "${runId}" already exists in the store: pass --resume to continue it, or choose another output`);
+    store.startRun(runId, config);
+  }
+
+  const evaluator = cachedEvaluator(problem.evaluator, store, options.evaluatorKey);
+  const evaluated: EvaluatedArch[] = [];
+  const seen = new Set<string>();
+  const history: HistoryRow[] = [];
+  let frame = options.frame;
+  let interrupted = false;
+  for (let step = 0; evaluated.length < budget; step++) {
+    // Let the event loop run between steps: a signal handler (Ctrl-C) only fires there, never between microtasks.
+    await new Promise((r) => setImmediate(r));
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const asked = await strategy.ask(budget - evaluated.length);
+    const batch: Genome[] = [];
+    for (const g of asked) {
+      const k = genomeKey(g);
+      if (seen.has(k) || batch.length >= budget - evaluated.length) continue;
+      seen.add(k);
+      batch.push(g);
+    }
+    if (batch.length === 0) break;
+    const keys = batch.map(genomeKey);
+    const replayed = step < storedSteps;
+    if (replayed) {
+      const expected = storedArchs.slice(evaluated.length, evaluated.length + batch.length);
+      if (expected.length !== keys.length || expected.some((k, i) => k !== keys[i])) {
+        throw new UserError(`--resume: run "${runId}" diverged from its stored record at step ${step}; it cannot be resumed by this version (start a new run)`);
+      }
+    }
+    const metrics = await evaluator.evaluate(batch, options.signal ? { signal: options.signal } : {});
+    const objectives = metrics.map((m) => problem.toMinimised(m));
+    batch.forEach((g, i) => evaluated.push({ genome: g, metrics: metrics[i]!, objectives: objectives[i]! }));
+    frame ??= frameFor(objectives);
+    const hv = frameHypervolume(evaluated.map((e) => e.objectives), frame);
+    strategy.tell(batch, objectives);
+    const detail = strategy.lastDetail?.();
+    const row: HistoryRow = { step, evaluations: evaluated.length, hypervolume: hv, ...(detail !== undefined ? { detail } : {}) };
+    if (!replayed) store.appendStep(runId, keys, row);
+    history.push(row);
+    options.onStep?.({ step, evaluations: evaluated.length, budget, hypervolume: hv, replayed });
+  }
+  if (!interrupted) store.finishRun(runId);
+  return {
+    strategy: strategy.name,
+    evaluated,
+    front: paretoFront(evaluated.map((e) => e.objectives)),
+    history,
+    frame: frame ?? { bounds: { ideal: [], nadir: [] }, offset: 0 },
+    fresh: evaluator.fresh,
+    reused: evaluator.reused,
+    interrupted,
+  };
+}
+
+function diffConfig(stored: string, given: string): string {
+  const a = JSON.parse(stored) as Record<string, unknown>;
+  const b = JSON.parse(given) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const diffs = keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return diffs.map((k) => `${k} was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}`).join('; ') || 'unknown difference';
+}

@@ -1,0 +1,139 @@
+import { nonDominatedSort } from '../../moo/dominance.js';
+import { createRng } from '../../random.js';
+import { createNsga3 } from '../../search/nsga/nsga3.js';
+import { genomeKey } from '../../space/space.js';
+import type { Genome } from '../../space/types.js';
+import { selectSurrogate } from '../../surrogate/select.js';
+import type { Surrogate } from '../../surrogate/types.js';
+import { selectCandidates, type Candidate } from '../candidates.js';
+import type { MooProblem } from '../problem.js';
+import { balancedSample } from '../sampling.js';
+import type { Strategy } from '../strategy.js';
+import { surrogatePool, type SurrogateChoice } from '../surrogates.js';
+
+export interface Natv2Options {
+  readonly seed: number;
+  /** Size of the initial archive; default 300 as in NATv2, but at most half the budget when one is given. */
+  readonly initSize?: number;
+  readonly budget?: number;
+  /** Networks evaluated per iteration. Default 10. */
+  readonly perIteration?: number;
+  /** 'auto' (NAT's adaptive choice by cross-validated Kendall tau, per objective) or one surrogate kind. */
+  readonly surrogate?: SurrogateChoice;
+  /** Inner NSGA-III on the surrogates: population and generations. Defaults 100 and 30. */
+  readonly popSize?: number;
+  readonly generations?: number;
+  /** Archive members that seed the inner search, best Pareto ranks first. Default popSize. */
+  readonly archiveSeeds?: number;
+}
+
+export const NATV2_DEFAULT_INIT = 300;
+
+export function natv2InitSize(options: Pick<Natv2Options, 'initSize' | 'budget'>): number {
+  const n = options.initSize ?? NATV2_DEFAULT_INIT;
+  return options.budget !== undefined && options.initSize === undefined ? Math.min(n, Math.floor(options.budget / 2)) : n;
+}
+
+interface IterationDetail {
+  readonly iteration: number;
+  readonly surrogates?: readonly { objective: number; chosen: string; tau: number }[];
+  readonly candidates?: number;
+  readonly predicted?: readonly (readonly number[])[];
+}
+
+/**
+ * NATv2's search loop (Sarti, Lomurno & Matteucci 2023, after NAT, Lu et al. 2021):
+ *  1. initialise the archive with a larger, diverse set of networks (a balanced design over block choices);
+ *  2. pre-process the archive for fitting (duplicates and non-finite results are dropped; surrogates fit ranks);
+ *  3. each iteration fit one surrogate per objective on the whole archive, chosen adaptively by cross-validated
+ *     Kendall tau, run NSGA-III on the surrogates seeded with the archive's best Pareto ranks, select candidates
+ *     by predicted hypervolume gain, evaluate them, and update the archive (every evaluation is kept for fitting;
+ *     the seeds for the next inner search are re-ranked).
+ * Post-processing (fine-tuning the final networks) belongs to the evaluator and is reported by the caller.
+ */
+export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
+  const rng = createRng(options.seed);
+  const initSize = natv2InitSize(options);
+  const perIteration = options.perIteration ?? 10;
+  const popSize = options.popSize ?? 100;
+  const generations = options.generations ?? 30;
+  const seeds = options.archiveSeeds ?? popSize;
+  const nObj = problem.objectives.length;
+  const archive: { genome: Genome; objectives: readonly number[] }[] = [];
+  const seen = new Set<string>();
+  let iteration = 0;
+  let detail: IterationDetail | undefined;
+
+  const fitSurrogates = (): { models: Surrogate[]; info: NonNullable<IterationDetail['surrogates']> } => {
+    const x = archive.map((a) => a.genome);
+    const models: Surrogate[] = [];
+    const info: { objective: number; chosen: string; tau: number }[] = [];
+    for (let j = 0; j < nObj; j++) {
+      const y = archive.map((a) => a.objectives[j]!);
+      const pool = surrogatePool(options.surrogate ?? 'auto', problem.radix, options.seed + iteration);
+      if (pool.length === 1) {
+        pool[0]!.fit(x, y);
+        models.push(pool[0]!);
+        info.push({ objective: j, chosen: pool[0]!.name, tau: Number.NaN });
+        continue;
+      }
+      const sel = selectSurrogate(pool, x, y, { seed: options.seed + iteration, folds: 5 });
+      models.push(sel.best);
+      const best = sel.scores.find((s) => s.name === sel.best.name)!;
+      info.push({ objective: j, chosen: best.name, tau: best.tau });
+    }
+    return { models, info };
+  };
+
+  const innerSearch = (models: readonly Surrogate[]): Candidate[] => {
+    const ranked = nonDominatedSort(archive.map((a) => a.objectives)).fronts.flat();
+    const algorithm = createNsga3({
+      radix: problem.radix,
+      nObj,
+      popSize,
+      seed: rng.int(2 ** 31),
+      repair: problem.repair,
+      initial: ranked.slice(0, seeds).map((i) => archive[i]!.genome),
+    });
+    const proposed = new Map<string, Candidate>();
+    for (let gen = 0; gen < generations; gen++) {
+      const batch = algorithm.ask();
+      if (batch.length === 0) break;
+      const preds = models.map((m) => m.predict(batch));
+      const objectives = batch.map((_, i) => preds.map((p) => p[i]!));
+      algorithm.tell(batch, objectives);
+      batch.forEach((g, i) => {
+        const key = genomeKey(g);
+        if (!seen.has(key)) proposed.set(key, { genome: g, predicted: objectives[i]! });
+      });
+    }
+    return [...proposed.values()];
+  };
+
+  return {
+    name: 'natv2',
+    async ask(max) {
+      if (archive.length < initSize) {
+        const out = balancedSample(problem, rng, Math.min(initSize - archive.length, max), seen);
+        detail = { iteration: 0 };
+        return out;
+      }
+      iteration++;
+      const { models, info } = fitSurrogates();
+      const candidates = innerSearch(models);
+      const archiveFront = nonDominatedSort(archive.map((a) => a.objectives)).fronts[0]!.map((i) => archive[i]!.objectives);
+      const chosen = selectCandidates(candidates, archiveFront, Math.min(perIteration, max));
+      detail = { iteration, surrogates: info, candidates: candidates.length, predicted: chosen.map((c) => c.predicted) };
+      return chosen.map((c) => c.genome);
+    },
+    tell(genomes, objectives) {
+      genomes.forEach((g, i) => {
+        const key = genomeKey(g);
+        if (seen.has(key)) return;
+        seen.add(key);
+        if (objectives[i]!.every(Number.isFinite)) archive.push({ genome: g, objectives: objectives[i]! });
+      });
+    },
+    lastDetail: () => detail,
+  };
+}

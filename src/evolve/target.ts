@@ -1,0 +1,36 @@
+import type { TabularBenchmark } from '../benchmarks/types.js';
+import type { Evaluator, MetricInfo } from '../eval/types.js';
+import type { SearchSpace } from '../space/types.js';
+import type { ObjectiveSpec } from './problem.js';
+
+/**
+ * What evolutionary search runs on: a space, the metrics its evaluator can return, and, for a tabular benchmark,
+ * every architecture's objectives, which make the true Pareto front (and so the hypervolume to reach) exact.
+ */
+export interface EvolveTarget {
+  readonly name: string;
+  readonly space: SearchSpace;
+  readonly metrics: readonly MetricInfo[];
+  evaluator(metricIds: readonly string[]): Evaluator;
+  /** Minimised objective vectors of every architecture in the space, when it can be enumerated. */
+  allObjectives?(objectives: readonly ObjectiveSpec[]): number[][];
+  /** Why this target cannot fine-tune the networks it found (NATv2's post-processing), when it cannot. */
+  readonly fineTune: { readonly available: false; readonly reason: string } | { readonly available: true };
+}
+
+export function tabularTarget(bench: TabularBenchmark): EvolveTarget {
+  return {
+    name: bench.name,
+    space: bench.space,
+    metrics: bench.metrics,
+    evaluator: (ids) => bench.evaluator(ids),
+    allObjectives(objectives) {
+      const cols = objectives.map((o) => bench.values(o.metric));
+      return bench.genomes.map((_, i) => objectives.map((o, j) => (o.sense === 'max' ? -cols[j]![i]! : cols[j]![i]!)));
+    },
+    fineTune: {
+      available: false,
+      reason: `${bench.name} is a tabular benchmark: it looks published results up and cannot train or fine-tune a network`,
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { UserError } from '../errors.js';
+import type { EvaluationStore, HistoryRow, RunRecord, StoredEvaluation } from './types.js';
+
+const SCHEMA_VERSION = '1';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS evaluations (
+  evaluator TEXT NOT NULL, arch TEXT NOT NULL, metrics TEXT NOT NULL, seconds REAL, created TEXT NOT NULL,
+  PRIMARY KEY (evaluator, arch));
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY, config TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_archs (
+  run TEXT NOT NULL, seq INTEGER NOT NULL, arch TEXT NOT NULL, step INTEGER NOT NULL, PRIMARY KEY (run, seq));
+CREATE TABLE IF NOT EXISTS run_history (
+  run TEXT NOT NULL, step INTEGER NOT NULL, evaluations INTEGER NOT NULL, hypervolume REAL NOT NULL, detail TEXT,
+  PRIMARY KEY (run, step));
+`;
+
+/**
+ * The embedded store on SQLite (better-sqlite3: synchronous, so a batch is committed before the next line runs,
+ * and a killed process loses at most the batch in flight). WAL mode lets a second process read while a run writes.
+ */
+export function openSqliteStore(file: string): EvaluationStore {
+  mkdirSync(dirname(file), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+  } catch (e) {
+    throw new UserError(`--store: cannot open SQLite database ${file}: ${(e as Error).message}`);
+  }
+  const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
+  if (!version) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
+  else if (version.value !== SCHEMA_VERSION) {
+    throw new UserError(`--store: ${file} has schema version ${version.value}, this blocknas reads ${SCHEMA_VERSION}`);
+  }
+
+  const now = () => new Date().toISOString();
+  const getEval = db.prepare<[string, string], { arch: string; metrics: string; seconds: number | null }>(
+    'SELECT arch, metrics, seconds FROM evaluations WHERE evaluator = ? AND arch = ?',
+  );
+  const putEval = db.prepare(
+    'INSERT OR REPLACE INTO evaluations (evaluator, arch, metrics, seconds, created) VALUES (?, ?, ?, ?, ?)',
+  );
+  const countEval = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM evaluations WHERE evaluator = ?');
+  const getRun = db.prepare<[string], { id: string; config: string; status: RunRecord['status'] }>(
+    'SELECT id, config, status FROM runs WHERE id = ?',
+  );
+  const insertRun = db.prepare("INSERT INTO runs (id, config, status, created, updated) VALUES (?, ?, 'running', ?, ?)");
+  const setStatus = db.prepare('UPDATE runs SET status = ?, updated = ? WHERE id = ?');
+  const putArch = db.prepare('INSERT INTO run_archs (run, seq, arch, step) VALUES (?, ?, ?, ?)');
+  const nextSeq = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM run_archs WHERE run = ?');
+  const putHistory = db.prepare(
+    'INSERT INTO run_history (run, step, evaluations, hypervolume, detail) VALUES (?, ?, ?, ?, ?)',
+  );
+  const archsOf = db.prepare<[string], { arch: string }>('SELECT arch FROM run_archs WHERE run = ? ORDER BY seq');
+  const historyOf = db.prepare<[string], { step: number; evaluations: number; hypervolume: number; detail: string | null }>(
+    'SELECT step, evaluations, hypervolume, detail FROM run_history WHERE run = ? ORDER BY step',
+  );
+
+  const putMany = db.transaction((evaluator: string, rows: readonly StoredEvaluation[]) => {
+    const t = now();
+    for (const r of rows) putEval.run(evaluator, r.arch, JSON.stringify(r.metrics), r.seconds ?? null, t);
+  });
+  const appendStep = db.transaction((id: string, archs: readonly string[], row: HistoryRow) => {
+    let seq = nextSeq.get(id)!.n;
+    for (const a of archs) putArch.run(id, seq++, a, row.step);
+    putHistory.run(id, row.step, row.evaluations, row.hypervolume, row.detail === undefined ? null : JSON.stringify(row.detail));
+    setStatus.run('running', now(), id);
+  });
+  const deleteRun = db.transaction((id: string) => {
+    for (const table of ['run_archs', 'run_history']) db.prepare(`DELETE FROM ${table} WHERE run = ?`).run(id);
+    db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+  });
+
+  return {
+    getEvaluations(evaluator, archs) {
+      const out = new Map<string, StoredEvaluation>();
+      for (const a of archs) {
+        const row = getEval.get(evaluator, a);
+        if (row) {
+          out.set(a, {
+            arch: row.arch,
+            metrics: JSON.parse(row.metrics) as StoredEvaluation['metrics'],
+            ...(row.seconds !== null ? { seconds: row.seconds } : {}),
+          });
+        }
+      }
+      return out;
+    },
+    putEvaluations: (evaluator, rows) => putMany(evaluator, rows),
+    countEvaluations: (evaluator) => countEval.get(evaluator)!.n,
+    getRun: (id) => getRun.get(id),
+    startRun(id, config) {
+      const t = now();
+      insertRun.run(id, config, t, t);
+    },
+    finishRun: (id) => void setStatus.run('finished', now(), id),
+    deleteRun: (id) => deleteRun(id),
+    appendStep: (id, archs, row) => appendStep(id, archs, row),
+    runArchs: (id) => archsOf.all(id).map((r) => r.arch),
+    runHistory: (id) =>
+      historyOf.all(id).map((r) => ({
+        step: r.step,
+        evaluations: r.evaluations,
+        hypervolume: r.hypervolume,
+        ...(r.detail !== null ? { detail: JSON.parse(r.detail) as unknown } : {}),
+      })),
+    close: () => db.close(),
+  };
+}

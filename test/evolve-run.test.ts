@@ -1,0 +1,143 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { selectCandidates } from '../src/evolve/candidates.js';
+import { frameFor, frameHypervolume } from '../src/evolve/indicator.js';
+import { parseObjectives } from '../src/evolve/problem.js';
+import { runStrategy, type RunResult } from '../src/evolve/run.js';
+import { balancedSample } from '../src/evolve/sampling.js';
+import { createStrategy, STRATEGY_NAMES } from '../src/evolve/strategies/index.js';
+import { natv2, natv2InitSize } from '../src/evolve/strategies/natv2.js';
+import { paretoFront } from '../src/moo/dominance.js';
+import { createRng } from '../src/random.js';
+import { genomeKey } from '../src/space/space.js';
+import { createMemoryStore } from '../src/store/memory.js';
+import type { EvaluationStore } from '../src/store/types.js';
+import { syntheticMoo } from './helpers/synthetic-moo.js';
+
+const toy = syntheticMoo();
+const trueFront = paretoFront(toy.all).map((i) => toy.all[i]!);
+const frame = frameFor(trueFront);
+const trueHv = frameHypervolume(trueFront, frame);
+
+const run = (name: (typeof STRATEGY_NAMES)[number], store: EvaluationStore, opts: { budget: number; seed?: number; resume?: boolean; signal?: AbortSignal; runId?: string }) =>
+  runStrategy(toy.problem, createStrategy(name, toy.problem, { seed: opts.seed ?? 0, budget: opts.budget, initSize: 20, perIteration: 8, surrogate: 'ridge' }), {
+    budget: opts.budget,
+    store,
+    evaluatorKey: 'toy',
+    runId: opts.runId ?? 'r',
+    config: { name, seed: opts.seed ?? 0, budget: opts.budget },
+    frame,
+    ...(opts.resume ? { resume: true } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+
+const summary = (r: RunResult) => ({
+  archs: r.evaluated.map((e) => genomeKey(e.genome)),
+  history: r.history.map((h) => [h.evaluations, h.hypervolume]),
+});
+
+test('hypervolume frame: the true front scores (1 + offset)^2 minus its dominated complement; a subset scores less', () => {
+  const pts = [[0, 1], [0.5, 0.5], [1, 0]];
+  const f = frameFor(pts);
+  assert.deepEqual(f.bounds, { ideal: [0, 0], nadir: [1, 1] });
+  // staircase with reference (1.1, 1.1): 1.1*0.1 + 0.6*0.5 ... computed by hand: 0.11 + 0.3 + 0.05 = 0.46
+  assert.ok(Math.abs(frameHypervolume(pts, f) - (0.1 * 1.1 + 0.5 * 0.6 + 0.5 * 0.1)) < 1e-12, 'hand-computed hypervolume');
+  assert.ok(frameHypervolume([[0.5, 0.5]], f) < frameHypervolume(pts, f), 'a subset has less volume');
+});
+
+test('candidate selection fills the largest predicted gap first and never returns a candidate twice', () => {
+  const archive = [[0, 1], [1, 0]];
+  const cands = [
+    { genome: [0], predicted: [0.9, 0.9] }, // dominated by nothing in the archive, but adds a sliver
+    { genome: [1], predicted: [0.5, 0.5] }, // the gap in the middle
+    { genome: [2], predicted: [2, 2] }, // adds nothing
+  ];
+  const chosen = selectCandidates(cands, archive, 2);
+  assert.deepEqual(chosen.map((c) => c.genome[0]), [1, 0]);
+  assert.deepEqual(selectCandidates(cands, archive, 3).map((c) => c.genome[0]).sort(), [0, 1, 2]);
+});
+
+test('balanced initial sample uses every block of every node equally often', () => {
+  const g = balancedSample(toy.problem, createRng(3), 40);
+  assert.equal(g.length, 40);
+  assert.equal(new Set(g.map(genomeKey)).size, 40, 'distinct');
+  for (let i = 0; i < 6; i++) {
+    const counts = [0, 0, 0, 0];
+    for (const x of g) counts[x[i]!]!++;
+    assert.ok(Math.max(...counts) - Math.min(...counts) <= 2, `node ${i} counts ${counts}`);
+  }
+});
+
+test('natv2 initial archive: 300 by default, at most half of a smaller budget', () => {
+  assert.equal(natv2InitSize({}), 300);
+  assert.equal(natv2InitSize({ budget: 200 }), 100);
+  assert.equal(natv2InitSize({ budget: 200, initSize: 50 }), 50);
+});
+
+test('every strategy spends exactly the budget on distinct networks and improves on its first batch', async () => {
+  for (const name of STRATEGY_NAMES) {
+    const r = await run(name, createMemoryStore(), { budget: 60 });
+    assert.equal(r.evaluated.length, 60, name);
+    assert.equal(new Set(r.evaluated.map((e) => genomeKey(e.genome))).size, 60, `${name}: distinct`);
+    const hv = r.history.map((h) => h.hypervolume);
+    for (let i = 1; i < hv.length; i++) assert.ok(hv[i]! >= hv[i - 1]! - 1e-12, `${name}: hypervolume never falls`);
+    assert.ok(hv.at(-1)! > 0 && hv.at(-1)! <= trueHv + 1e-12, `${name}: ${hv.at(-1)} within (0, ${trueHv}]`);
+  }
+});
+
+test('natv2 with an exact (additive) surrogate finds nearly the whole true front within 80 of 4,096 networks', async () => {
+  const ratios: number[] = [];
+  for (const seed of [0, 1, 2]) {
+    const r = await run('natv2', createMemoryStore(), { budget: 80, seed });
+    ratios.push(r.history.at(-1)!.hypervolume / trueHv);
+  }
+  const rnd = await run('random', createMemoryStore(), { budget: 80 });
+  const randomRatio = rnd.history.at(-1)!.hypervolume / trueHv;
+  for (const q of ratios) assert.ok(q >= 0.99, `natv2 ratio ${q}`);
+  assert.ok(randomRatio < Math.min(...ratios), `random ${randomRatio} should trail natv2 ${ratios}`);
+});
+
+test('an interrupted run resumed from the store equals the uninterrupted run, and evaluates nothing twice', async () => {
+  const whole = await run('natv2', createMemoryStore(), { budget: 60, seed: 4 });
+  const store = createMemoryStore();
+  const controller = new AbortController();
+  let steps = 0;
+  const strategy = natv2(toy.problem, { seed: 4, budget: 60, initSize: 20, perIteration: 8, surrogate: 'ridge' });
+  const first = await runStrategy(toy.problem, strategy, {
+    budget: 60, store, evaluatorKey: 'toy', runId: 'r', config: { name: 'natv2', seed: 4, budget: 60 }, frame,
+    signal: controller.signal,
+    onStep: () => {
+      if (++steps === 3) controller.abort();
+    },
+  });
+  assert.equal(first.interrupted, true);
+  assert.ok(first.evaluated.length < 60, `stopped early at ${first.evaluated.length}`);
+  const before = store.countEvaluations('toy');
+  const resumed = await run('natv2', store, { budget: 60, seed: 4, resume: true });
+  assert.equal(resumed.interrupted, false);
+  assert.deepEqual(summary(resumed), summary(whole));
+  assert.equal(resumed.reused, before, 'every stored evaluation is reused');
+  assert.equal(resumed.fresh, 60 - before, 'only the rest is evaluated');
+});
+
+test('resume refuses other settings, a missing run, and a second start of the same run', async () => {
+  const store = createMemoryStore();
+  await run('random', store, { budget: 20 });
+  await assert.rejects(run('random', store, { budget: 20 }), /already exists in the store: pass --resume/);
+  await assert.rejects(run('random', store, { budget: 30, resume: true }), /other settings: budget was 20, now 30/);
+  await assert.rejects(run('random', store, { budget: 20, resume: true, runId: 'nope' }), /no run "nope"/);
+  // same settings, different strategy behaviour (another seed under the same recorded config) is caught as divergence
+  const s = createStrategy('random', toy.problem, { seed: 99 });
+  await assert.rejects(
+    runStrategy(toy.problem, s, { budget: 20, store, evaluatorKey: 'toy', runId: 'r', config: { name: 'random', seed: 0, budget: 20 }, resume: true }),
+    /diverged from its stored record/,
+  );
+});
+
+test('objectives: bare kinds take the defaults, unknown and repeated metrics are one-line errors', () => {
+  const metrics = toy.evaluator.provides;
+  const o = parseObjectives('accuracy,latency', metrics, { accuracy: 'accuracy:toy', latency: 'latency:toy' });
+  assert.deepEqual(o.map((x) => [x.metric, x.sense]), [['accuracy:toy', 'max'], ['latency:toy', 'min']]);
+  assert.throws(() => parseObjectives('accuracy,energy:x', metrics, { accuracy: 'accuracy:toy' }), /--objectives: unknown metric "energy:x"/);
+  assert.throws(() => parseObjectives('latency:toy,latency:toy', metrics), /given twice/);
+});
