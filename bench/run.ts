@@ -8,6 +8,7 @@ import { benchSearch } from './nb201-search.js';
 import { benchMathnasReproduction } from './mathnas-repro.js';
 import { benchHatLatency } from './hat-latency.js';
 import { benchOfaMbv3 } from './ofa-mbv3.js';
+import { benchEvolve } from './evolve.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only nb201|mathnas]`: every figure is measured in this run, against a baseline measured in the same
@@ -33,6 +34,7 @@ if (wants('nb201')) {
 if (wants('mathnas')) await benchMathnasReproduction(dataDir);
 if (wants('hat')) await benchHatLatency(dataDir);
 if (wants('ofa')) await benchOfaMbv3(dataDir, { quick });
+if (wants('evolve')) await benchEvolve(dataDir, { quick });
 if (wants('surrogates')) {
   section('Surrogates for evolutionary search (NB201 ImageNet16-120; Kendall / Spearman over all 15,625 cells)');
   const bench = loadNb201(dataDir);

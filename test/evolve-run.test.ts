@@ -68,9 +68,10 @@ test('balanced initial sample uses every block of every node equally often', () 
   }
 });
 
-test('natv2 initial archive: 300 by default, at most half of a smaller budget', () => {
+test('natv2 initial archive: 300 by default, at most a quarter of a smaller budget', () => {
   assert.equal(natv2InitSize({}), 300);
-  assert.equal(natv2InitSize({ budget: 200 }), 100);
+  assert.equal(natv2InitSize({ budget: 200 }), 50);
+  assert.equal(natv2InitSize({ budget: 2000 }), 300);
   assert.equal(natv2InitSize({ budget: 200, initSize: 50 }), 50);
 });
 

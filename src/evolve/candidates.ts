@@ -25,6 +25,22 @@ export function selectCandidates(candidates: readonly Candidate[], archiveFront:
   const chosen: Candidate[] = [];
   const taken = new Set<number>();
   const points = archiveFront.map((p) => [...p]);
+  // The ends of the front weigh little in hypervolume (a thin strip beside the reference point), so greedy gain
+  // alone can leave the most accurate region unexplored for a whole run; a candidate predicted to extend an
+  // objective beyond anything in the archive gets a slot first (at most half the batch).
+  const nObj = archiveFront[0]?.length ?? 0;
+  for (let j = 0; j < nObj && chosen.length < Math.floor(k / 2); j++) {
+    const bestTrue = Math.min(...archiveFront.map((p) => p[j]!));
+    let pick = -1;
+    pool.forEach((c, i) => {
+      if (!taken.has(i) && c.predicted[j]! < bestTrue && (pick < 0 || c.predicted[j]! < pool[pick]!.predicted[j]!)) pick = i;
+    });
+    if (pick >= 0) {
+      taken.add(pick);
+      chosen.push(pool[pick]!);
+      points.push([...pool[pick]!.predicted]);
+    }
+  }
   let base = frameHypervolume(points, frame);
   while (chosen.length < k) {
     let best = -1;
