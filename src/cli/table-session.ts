@@ -9,6 +9,9 @@ export function isTableSpace(name: string): name is MathnasSpaceName {
   return (MATHNAS_SPACES as readonly string[]).includes(name);
 }
 
+/** Written into the table `blocknas estimate` saves for these spaces, so whoever loads the file knows its origin. */
+export const PUBLISHED_TABLE_NOTE = "MathNAS's published block table, as released: blocknas estimated nothing and evaluated no network for it";
+
 const UNITS: Readonly<Record<string, string>> = { accuracy: '%', latency: 'ms', flops: 'MFLOPs', energy: 'mJ', params: 'M' };
 
 /**

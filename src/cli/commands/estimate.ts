@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import type { MathnasSpaceName } from '../../benchmarks/mathnas-tables.js';
 import { UserError } from '../../errors.js';
-import { writeJsonAtomic } from '../../predict/block-table.js';
+import { writeJsonAtomic, type BlockTable } from '../../predict/block-table.js';
 import { printJson, renderTable } from '../format.js';
 import { withCommon } from '../options.js';
 import { estimateTable, openBenchmark, type CommonOptions } from '../session.js';
+import { isTableSpace, openTableSession, PUBLISHED_TABLE_NOTE } from '../table-session.js';
 
 export function registerEstimate(program: Command): void {
   withCommon(
@@ -14,6 +16,7 @@ export function registerEstimate(program: Command): void {
     { table: false },
   ).action(async (space: string, opts: CommonOptions & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
+    if (isTableSpace(space)) return writePublished(space, opts);
     const { bench, dataset, devices } = openBenchmark(space, opts);
     const t0 = performance.now();
     const table = await estimateTable(bench, dataset, devices, opts);
@@ -29,4 +32,20 @@ export function registerEstimate(program: Command): void {
     console.log(renderTable(['node', ...bench.space.nodes[0]!.blocks.map((b) => b.id)], rows));
     console.log(`written to ${opts.out}`);
   });
+}
+
+/**
+ * Nothing evaluates networks of MathNAS's MobileNetV3, SuperTransformer and SuperViT spaces, so their block table is
+ * the one MathNAS published; writing it lets the browser page (and --table) load it like an estimated one.
+ */
+function writePublished(space: MathnasSpaceName, opts: CommonOptions & { out: string }): void {
+  const session = openTableSession(space, opts);
+  const table: BlockTable = { ...session.table, notes: [PUBLISHED_TABLE_NOTE, ...(session.table.notes ?? [])] };
+  writeJsonAtomic(opts.out, table);
+  const metrics = table.metrics.map((m) => m.metric);
+  if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, metrics, notes: table.notes });
+  console.log(`${table.estimator} on ${space} (${session.dataset}${session.device ? `, ${session.device}` : ''}): 0 networks evaluated`);
+  for (const n of table.notes ?? []) console.log(`  ${n}`);
+  console.log(`metrics: ${metrics.join(', ')}`);
+  console.log(`written to ${opts.out}`);
 }

@@ -3,7 +3,7 @@ import type { Metrics } from '../../eval/types.js';
 import type { Genome } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
 import { additive, type AdditiveModel } from '../model.js';
-import { averageFlopsBase, isOwnEffectiveForm, switchNetworks } from './design.js';
+import { averageFlopsBase, baseRng, isOwnEffectiveForm, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
 import { estimatedTable, type Estimator } from './types.js';
 
@@ -18,7 +18,8 @@ export const mathnasEstimator: Estimator = {
   description: 'MathNAS Algorithm 1: switch one block at a time in the average-FLOPs base network (Eq. 5)',
   async estimate(req) {
     const oracle = createOracle(req.evaluator, req.budget);
-    const base = averageFlopsBase(req.space, req.flops, req.graphAware ? isOwnEffectiveForm(req.space) : undefined);
+    const accept = req.graphAware ? isOwnEffectiveForm(req.space) : undefined;
+    const base = averageFlopsBase(req.space, req.flops, accept, baseRng(req.seed));
     const switches = switchNetworks(req.space, base);
     const total = switches.length + 1;
     req.onProgress?.(0, total);

@@ -4,7 +4,7 @@ import { createRng } from '../../random.js';
 import type { Genome } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
 import { additive } from '../model.js';
-import { averageFlopsBase, isOwnEffectiveForm, dedupe, sampleGenome } from './design.js';
+import { averageFlopsBase, baseRng, isOwnEffectiveForm, dedupe, sampleGenome } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
 import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
 
@@ -23,7 +23,7 @@ export const sampledEstimator: Estimator = {
     const oracle = createOracle(req.evaluator, budget);
     const rng = createRng(req.seed);
     const { space } = req;
-    const base = averageFlopsBase(space, req.flops, req.graphAware ? isOwnEffectiveForm(space) : undefined);
+    const base = averageFlopsBase(space, req.flops, req.graphAware ? isOwnEffectiveForm(space) : undefined, baseRng(req.seed));
     const metrics = [req.accuracy, ...req.costs];
     const sums = metrics.map(() => space.nodes.map((n) => new Float64Array(n.blocks.length)));
     const [baseM] = await oracle.evaluate([base]);
