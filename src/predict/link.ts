@@ -49,3 +49,18 @@ export function applyLink(link: Link, s: number): number {
   const t = (s - x[k]!) / (x[k + 1]! - x[k]!);
   return y[k]! + t * (y[k + 1]! - y[k]!);
 }
+
+/**
+ * The link continued beyond the observed scores along its end-to-end slope. Search ranks candidates against the
+ * best networks it has seen, so it needs a prediction that can exceed them (the flat link ties every candidate
+ * scored above the best observed network with it, and no hypervolume gain is ever predicted there).
+ */
+export function applyLinkExtended(link: Link, s: number): number {
+  const { x, y } = link;
+  const n = x.length;
+  if (n === 1) return y[0]!;
+  const slope = (y[n - 1]! - y[0]!) / (x[n - 1]! - x[0]!);
+  if (s < x[0]!) return y[0]! + slope * (s - x[0]!);
+  if (s > x[n - 1]!) return y[n - 1]! + slope * (s - x[n - 1]!);
+  return applyLink(link, s);
+}

@@ -1,5 +1,5 @@
 import { defaultCandidates, fitBlocks, type FittedBlocks, type RidgeCandidate } from '../predict/fit.js';
-import { applyLink } from '../predict/link.js';
+import { applyLink, applyLinkExtended } from '../predict/link.js';
 import { pairSum } from '../predict/model.js';
 import type { Genome } from '../space/types.js';
 import { checkFitData, notFitted } from './features.js';
@@ -18,6 +18,8 @@ export interface BlockRidgeOptions {
    * score instead, which keeps their order but is on a 0..100 rank scale for rank-target fits.
    */
   readonly link?: boolean;
+  /** Continue the link beyond the observed scores (src/predict/link.ts applyLinkExtended), for search. */
+  readonly extrapolate?: boolean;
   readonly name?: string;
 }
 
@@ -45,7 +47,8 @@ export function blockRidge(options: BlockRidgeOptions): Surrogate & { readonly f
       return Float64Array.from(x, (g) => {
         let s = f.intercept + pairSum(f.pairs, g);
         for (let i = 0; i < g.length; i++) s += f.values[i]![g[i]!]!;
-        return f.link && useLink ? applyLink(f.link, s) : s;
+        if (!f.link || !useLink) return s;
+        return options.extrapolate ? applyLinkExtended(f.link, s) : applyLink(f.link, s);
       });
     },
   };

@@ -1,4 +1,4 @@
-import { applyLink, isotonicLink, type Link } from '../predict/link.js';
+import { applyLink, applyLinkExtended, isotonicLink, type Link } from '../predict/link.js';
 import type { Genome } from '../space/types.js';
 import { averageRanks } from '../stats/rank.js';
 import { notFitted } from './features.js';
@@ -11,6 +11,8 @@ export interface RankTargetOptions {
    * training network tie. 'rank' returns the predicted rank score (0..1) itself, which never ties them.
    */
   readonly output?: 'value' | 'rank';
+  /** With 'value': continue the link beyond the training range (applyLinkExtended) instead of holding it flat. */
+  readonly extrapolate?: boolean;
 }
 
 /**
@@ -33,7 +35,8 @@ export function rankTarget(inner: Surrogate, options: RankTargetOptions = {}): S
       const l = link;
       if (!l) throw notFitted(name);
       const s = inner.predict(x);
-      return output === 'rank' ? s : s.map((v) => applyLink(l, v));
+      const map = options.extrapolate ? applyLinkExtended : applyLink;
+      return output === 'rank' ? s : s.map((v) => map(l, v));
     },
   };
 }

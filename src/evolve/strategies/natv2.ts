@@ -108,7 +108,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
       info.push({ objective: j, chosen: best.name, tau });
       const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
       const k = pool.indexOf(best);
-      rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate] }) : () => surrogatePool(options.surrogate ?? 'auto', problem.radix, seed)[k]!);
+      rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? 'auto', problem.radix, seed)[k]!);
     }
     if (reselect) chosen = rebuild;
     return { models, info };
