@@ -8,6 +8,7 @@ import { benchSearch } from './nb201-search.js';
 import { benchMathnasReproduction } from './mathnas-repro.js';
 import { benchHatLatency } from './hat-latency.js';
 import { benchOfaMbv3 } from './ofa-mbv3.js';
+import { benchMbv3Eval } from './mbv3-eval.js';
 import { benchEvolve } from './evolve.js';
 
 /**
@@ -34,6 +35,7 @@ if (wants('nb201')) {
 if (wants('mathnas')) await benchMathnasReproduction(dataDir);
 if (wants('hat')) await benchHatLatency(dataDir);
 if (wants('ofa')) await benchOfaMbv3(dataDir, { quick });
+if (wants('mbv3')) await benchMbv3Eval({ quick });
 if (wants('evolve')) await benchEvolve(dataDir, { quick });
 if (wants('surrogates')) {
   section('Surrogates for evolutionary search (NB201 ImageNet16-120; Kendall / Spearman over all 15,625 cells)');
