@@ -7,9 +7,10 @@ import { solveIlp } from '../src/search/ilp.js';
 import { refineSearch } from '../src/search/refine.js';
 import type { BlockTable } from '../src/predict/block-table.js';
 import { sweepLimits } from '../src/search/pareto.js';
-import { mean, median } from '../src/stats/summary.js';
+import { mean, median, quantile } from '../src/stats/summary.js';
 import { section, table } from './common.js';
 import { DATASETS, DEVICES, estimate, estimatorConfigs } from './nb201-estimators.js';
+import { measureSolveTimes, nb201Problems, printSolveTimes, SOLVE_TARGETS_MS, targetOf } from './solve-times.js';
 
 /**
  * Search quality and speed: for 20 latency limits spanning the true feasible range (fastest cell to the latency
@@ -23,6 +24,8 @@ export async function benchSearch(bench: TabularBenchmark, budgets: readonly num
   const configs = estimatorConfigs(budgets).filter((c) => c.estimator.name !== 'mathnas-sampled');
   const summary: Record<string, { regret: number; violations: number; ilpMs: number; enumMs: number }> = {};
   const rows: (string | number)[][] = [];
+  /** Every solveIlp time of the sweep, per table kind (estimator, graph-aware or not, budget). */
+  const ilpByKind = new Map<string, number[]>();
   for (const dataset of DATASETS) {
     const acc = bench.values(`accuracy:${dataset}`);
     for (const device of DEVICES) {
@@ -56,6 +59,7 @@ export async function benchSearch(bench: TabularBenchmark, budgets: readonly num
         }
         const solved = regrets.filter(Number.isFinite);
         const label = `${c.estimator.name}${c.graph ? '+graph' : ''}${c.budget ? `@${c.budget}` : ''}`;
+        ilpByKind.set(label, [...(ilpByKind.get(label) ?? []), ...ilpMs]);
         rows.push([dataset, device, label, t.evaluated, mean(solved), Math.max(...solved), `${violations}/${limits.length}`, median(ilpMs), median(enumMs), median(ilpMs) / median(enumMs), mismatches]);
         summary[`${dataset} ${device} ${label}`] = { regret: mean(solved), violations, ilpMs: median(ilpMs), enumMs: median(enumMs) };
         if (t.observations && refineSteps > 0) {
@@ -71,6 +75,13 @@ export async function benchSearch(bench: TabularBenchmark, budgets: readonly num
     ['dataset', 'device', 'estimator', 'networks', 'mean regret', 'max regret', 'true lat > limit', 'ILP ms (median)', 'enumerate ms', 'ILP/enum', 'ILP != enum'],
     rows,
   );
+  console.log(`\nsolveIlp time per table kind, all datasets and devices (${limitsCount} limits each), proven optimal:`);
+  for (const [kind, ms] of ilpByKind) {
+    const target = SOLVE_TARGETS_MS['nb201']!;
+    console.log(`  ${kind}: median ${median(ms).toFixed(2)} ms (target <= ${target} ms)${median(ms) <= target ? '' : ' MISSED'}, p90 ${quantile(ms, 0.9).toFixed(2)} ms over ${ms.length} solves`);
+  }
+  section('NB201: solveIlp against HiGHS alone on the same problems (cifar10, fpga; 1 untimed + 2 timed solves each)');
+  printSolveTimes(await measureSolveTimes(await nb201Problems(bench), { repeats: 2 }), targetOf);
   return summary;
 }
 

@@ -60,7 +60,7 @@ test('LP text uses generated row names, so odd rule names cannot break it', asyn
   assert.ok(!lp.includes('a: b'));
   assert.match(lp, /^ rule_0: \+ 1 x_0_1 \+ 1 x_1_1 <= 1$/m);
   assert.match(lp, /^ one_1: \+ 1 x_1_0 \+ 1 x_1_1 = 1$/m);
-  const s = await solveIlp(p);
+  const s = await solveIlp(p, { solver: 'highs' });
   assert.equal(s.objective, 1);
 });
 
@@ -68,30 +68,33 @@ function rescale(m: AdditiveModel, f: (v: number) => number): AdditiveModel {
   return { intercept: f(m.intercept), values: m.values.map((row) => row.map(f)) };
 }
 
-test('conditioning: FLOPs-sized limits and 1e-7-sized accuracy gaps still give the exact optimum', async () => {
-  const rng = createRng(8);
-  let compared = 0;
-  for (let k = 0; k < 40; k++) {
-    const p0 = randomProblem(rng, { nodes: [4, 6], blocks: [3, 5], fractional: k % 2 === 0 });
-    // Accuracy around 0.7 whose per-block effects are ~1e-7 apart; limits and denominators in the 1e8-1e9 range.
-    const acc = (v: number) => 0.7 + 1e-7 * v;
-    const flops = (v: number) => 1e8 * v;
-    const scale = p0.objective.scale;
-    const p: Problem = {
-      ...p0,
-      objective: {
-        model: rescale(p0.objective.model, acc),
-        ...(scale ? { scale: { reference: scale.reference, denominator: rescale(scale.denominator, flops) } } : {}),
-      },
-      limits: p0.limits.map((l) => ({ ...l, model: rescale(l.model, flops), max: flops(l.max) })),
-    };
-    const ilp = await solveIlp(p);
-    const ref = solveExhaustive(p);
-    assert.equal(ilp.status, ref.status, `instance ${k}`);
-    if (ref.status !== 'optimal') continue;
-    compared++;
-    const gap = Math.abs(ilp.objective - ref.objective);
-    assert.ok(gap <= 1e-13 * Math.abs(ref.objective), `instance ${k}: ${ilp.objective} vs ${ref.objective}`);
-  }
-  assert.ok(compared >= 20);
-});
+// Both solvers: HiGHS through formulation.ts's scaling, the branch and bound through its relative margins.
+for (const solver of ['auto', 'highs'] as const) {
+  test(`conditioning: FLOPs-sized limits and 1e-7-sized accuracy gaps still give the exact optimum (${solver})`, async () => {
+    const rng = createRng(8);
+    let compared = 0;
+    for (let k = 0; k < 40; k++) {
+      const p0 = randomProblem(rng, { nodes: [4, 6], blocks: [3, 5], fractional: k % 2 === 0 });
+      // Accuracy around 0.7 whose per-block effects are ~1e-7 apart; limits and denominators in the 1e8-1e9 range.
+      const acc = (v: number) => 0.7 + 1e-7 * v;
+      const flops = (v: number) => 1e8 * v;
+      const scale = p0.objective.scale;
+      const p: Problem = {
+        ...p0,
+        objective: {
+          model: rescale(p0.objective.model, acc),
+          ...(scale ? { scale: { reference: scale.reference, denominator: rescale(scale.denominator, flops) } } : {}),
+        },
+        limits: p0.limits.map((l) => ({ ...l, model: rescale(l.model, flops), max: flops(l.max) })),
+      };
+      const ilp = await solveIlp(p, { solver });
+      const ref = solveExhaustive(p);
+      assert.equal(ilp.status, ref.status, `instance ${k}`);
+      if (ref.status !== 'optimal') continue;
+      compared++;
+      const gap = Math.abs(ilp.objective - ref.objective);
+      assert.ok(gap <= 1e-13 * Math.abs(ref.objective), `instance ${k}: ${ilp.objective} vs ${ref.objective}`);
+    }
+    assert.ok(compared >= 20);
+  });
+}

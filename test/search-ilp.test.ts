@@ -10,6 +10,9 @@ import { solveIlp } from '../src/search/ilp.js';
 import { objectiveValue, type Problem, type Solution } from '../src/search/problem.js';
 import { randomProblem } from '../src/search/random-problem.js';
 
+/** Every test against enumeration runs through the default branch and bound and through HiGHS alone. */
+const SOLVERS = ['auto', 'highs'] as const;
+
 function close(a: number, b: number, rel = 1e-9): boolean {
   return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
 }
@@ -50,49 +53,53 @@ test('ILP finds the hand-computed optimum, and the rule is what changes it', asy
   assert.deepEqual(free.metrics, { latency: 7 });
 });
 
-test('ILP optimum equals the exhaustive optimum on 60 random linear problems', async () => {
-  const rng = createRng(20240611);
-  let feasible = 0;
-  let infeasible = 0;
-  for (let k = 0; k < 60; k++) {
-    const p = randomProblem(rng, { nodes: [3, 6], blocks: [2, 5], limits: [1, 3], rules: [0, 3] });
-    const ilp = await solveIlp(p);
-    const ref = solveExhaustive(p);
-    assert.equal(ilp.status, ref.status, `instance ${k}`);
-    if (ref.status === 'infeasible') {
-      infeasible++;
-      assert.equal(ilp.genome, null);
-      continue;
+for (const solver of SOLVERS) {
+  test(`ILP optimum equals the exhaustive optimum on 60 random linear problems ({solver})`, async () => {
+    const rng = createRng(20240611);
+    let feasible = 0;
+    let infeasible = 0;
+    for (let k = 0; k < 60; k++) {
+      const p = randomProblem(rng, { nodes: [3, 6], blocks: [2, 5], limits: [1, 3], rules: [0, 3] });
+      const ilp = await solveIlp(p, { solver });
+      const ref = solveExhaustive(p);
+      assert.equal(ilp.status, ref.status, `instance ${k}`);
+      if (ref.status === 'infeasible') {
+        infeasible++;
+        assert.equal(ilp.genome, null);
+        continue;
+      }
+      feasible++;
+      assert.ok(close(ilp.objective, ref.objective), `instance ${k}: ilp ${ilp.objective} vs exhaustive ${ref.objective}`);
+      assertObeys(p, ilp);
     }
-    feasible++;
-    assert.ok(close(ilp.objective, ref.objective), `instance ${k}: ilp ${ilp.objective} vs exhaustive ${ref.objective}`);
-    assertObeys(p, ilp);
-  }
-  // The generator must exercise both paths or the comparison proves little.
-  assert.ok(feasible >= 30, `only ${feasible} feasible instances`);
-  assert.ok(infeasible >= 3, `only ${infeasible} infeasible instances`);
-});
+    // The generator must exercise both paths or the comparison proves little.
+    assert.ok(feasible >= 30, `only ${feasible} feasible instances`);
+    assert.ok(infeasible >= 3, `only ${infeasible} infeasible instances`);
+  });
+}
 
-test('Dinkelbach equals the exhaustive maximum of the FLOPs-scaled objective on 60 random problems', async () => {
-  const rng = createRng(77);
-  let feasible = 0;
-  let negative = 0;
-  for (let k = 0; k < 60; k++) {
-    const p = randomProblem(rng, { fractional: true, negativeReference: 0.25 });
-    const ilp = await solveIlp(p);
-    const ref = solveExhaustive(p);
-    assert.equal(ilp.status, ref.status, `instance ${k}`);
-    if (ref.status === 'infeasible') continue;
-    feasible++;
-    if (p.objective.scale!.reference < 0) negative++;
-    assert.equal(ilp.method, 'ilp-dinkelbach');
-    assert.ok(ilp.iterations >= 2, 'Dinkelbach needs a confirming solve');
-    assert.ok(close(ilp.objective, ref.objective), `instance ${k}: ilp ${ilp.objective} vs exhaustive ${ref.objective}`);
-    assertObeys(p, ilp);
-  }
-  assert.ok(feasible >= 30);
-  assert.ok(negative >= 3, 'negative references must be covered');
-});
+for (const solver of SOLVERS) {
+  test(`Dinkelbach equals the exhaustive maximum of the FLOPs-scaled objective on 60 random problems ({solver})`, async () => {
+    const rng = createRng(77);
+    let feasible = 0;
+    let negative = 0;
+    for (let k = 0; k < 60; k++) {
+      const p = randomProblem(rng, { fractional: true, negativeReference: 0.25 });
+      const ilp = await solveIlp(p, { solver });
+      const ref = solveExhaustive(p);
+      assert.equal(ilp.status, ref.status, `instance ${k}`);
+      if (ref.status === 'infeasible') continue;
+      feasible++;
+      if (p.objective.scale!.reference < 0) negative++;
+      assert.equal(ilp.method, 'ilp-dinkelbach');
+      assert.ok(ilp.iterations >= 2, 'Dinkelbach needs a confirming solve');
+      assert.ok(close(ilp.objective, ref.objective), `instance ${k}: ilp ${ilp.objective} vs exhaustive ${ref.objective}`);
+      assertObeys(p, ilp);
+    }
+    assert.ok(feasible >= 30);
+    assert.ok(negative >= 3, 'negative references must be covered');
+  });
+}
 
 test('the fractional optimum differs from the linear one when FLOPs matter', async () => {
   // Linear: blocks 1,1 give N = 5 but D = 18 (ratio 0.28); the ratio optimum is blocks 0,0 with 2 / 2 = 1.
@@ -120,21 +127,23 @@ test('pair terms are part of the objective, in either node order', async () => {
   }
 });
 
-test('with pair terms, ILP equals enumeration on 40 random problems (linear and FLOPs-scaled)', async () => {
-  const rng = createRng(4242);
-  let compared = 0;
-  for (let k = 0; k < 40; k++) {
-    const p = randomProblem(rng, { pairs: [1, 4], fractional: k % 2 === 0, negativeReference: 0.25 });
-    const ilp = await solveIlp(p);
-    const ref = solveExhaustive(p);
-    assert.equal(ilp.status, ref.status, `instance ${k}`);
-    if (ref.status === 'infeasible') continue;
-    compared++;
-    assert.ok(close(ilp.objective, ref.objective), `instance ${k}: ilp ${ilp.objective} vs exhaustive ${ref.objective}`);
-    assertObeys(p, ilp);
-  }
-  assert.ok(compared >= 25);
-});
+for (const solver of SOLVERS) {
+  test(`with pair terms, ILP equals enumeration on 40 random problems (linear and FLOPs-scaled) ({solver})`, async () => {
+    const rng = createRng(4242);
+    let compared = 0;
+    for (let k = 0; k < 40; k++) {
+      const p = randomProblem(rng, { pairs: [1, 4], fractional: k % 2 === 0, negativeReference: 0.25 });
+      const ilp = await solveIlp(p, { solver });
+      const ref = solveExhaustive(p);
+      assert.equal(ilp.status, ref.status, `instance ${k}`);
+      if (ref.status === 'infeasible') continue;
+      compared++;
+      assert.ok(close(ilp.objective, ref.objective), `instance ${k}: ilp ${ilp.objective} vs exhaustive ${ref.objective}`);
+      assertObeys(p, ilp);
+    }
+    assert.ok(compared >= 25);
+  });
+}
 
 test('a negative reference minimises the ratio', async () => {
   const model = { intercept: 2, values: [[1, 3], [1, 2]] };
@@ -164,28 +173,30 @@ test('impossible limits: infeasible, minAchievable, and a message naming the met
   assert.deepEqual(solveExhaustive(p).minAchievable, s.minAchievable);
 });
 
-test('infeasible random problems: ILP minAchievable equals the exhaustive minimum', async () => {
-  const rng = createRng(5);
-  let seen = 0;
-  for (let k = 0; k < 200 && seen < 12; k++) {
-    const p = randomProblem(rng, { limits: [2, 3], rules: [1, 3] });
-    const ref = solveExhaustive(p);
-    if (ref.status !== 'infeasible') continue;
-    seen++;
-    const ilp = await solveIlp(p);
-    assert.equal(ilp.status, 'infeasible');
-    assert.ok(ref.minAchievable && ilp.minAchievable);
-    for (const l of p.limits) {
-      assert.ok(close(ilp.minAchievable[l.metric]!, ref.minAchievable[l.metric]!, 1e-12), l.metric);
+for (const solver of SOLVERS) {
+  test(`infeasible random problems: ILP minAchievable equals the exhaustive minimum ({solver})`, async () => {
+    const rng = createRng(5);
+    let seen = 0;
+    for (let k = 0; k < 200 && seen < 12; k++) {
+      const p = randomProblem(rng, { limits: [2, 3], rules: [1, 3] });
+      const ref = solveExhaustive(p);
+      if (ref.status !== 'infeasible') continue;
+      seen++;
+      const ilp = await solveIlp(p, { solver });
+      assert.equal(ilp.status, 'infeasible');
+      assert.ok(ref.minAchievable && ilp.minAchievable);
+      for (const l of p.limits) {
+        assert.ok(close(ilp.minAchievable[l.metric]!, ref.minAchievable[l.metric]!, 1e-12), l.metric);
+      }
+      const msg = explainInfeasible(p, ilp);
+      assert.match(msg, /^no architecture satisfies /);
+      const culprits = p.limits.filter((l) => ref.minAchievable![l.metric]! > l.max);
+      for (const l of culprits.length > 0 ? culprits : p.limits) assert.ok(msg.includes(`${l.metric} <= ${l.max}`), msg);
+      if (culprits.length === 0) assert.match(msg, /together/);
     }
-    const msg = explainInfeasible(p, ilp);
-    assert.match(msg, /^no architecture satisfies /);
-    const culprits = p.limits.filter((l) => ref.minAchievable![l.metric]! > l.max);
-    for (const l of culprits.length > 0 ? culprits : p.limits) assert.ok(msg.includes(`${l.metric} <= ${l.max}`), msg);
-    if (culprits.length === 0) assert.match(msg, /together/);
-  }
-  assert.ok(seen >= 8, `only ${seen} infeasible instances found`);
-});
+    assert.ok(seen >= 8, `only ${seen} infeasible instances found`);
+  });
+}
 
 test('rules that admit no architecture give infeasible without minAchievable', async () => {
   const p: Problem = {

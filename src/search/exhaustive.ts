@@ -6,8 +6,9 @@ import { validateProblem } from './validate.js';
 
 /**
  * Product-space size up to which callers may prefer enumeration to the ILP: a million genomes take ~0.3 s with
- * loose limits (less when limits prune), and 5^6 under 1 ms, while a warm HiGHS solve costs 1.5-3 ms (a fractional
- * objective 2-4 solves) and the first one ~0.4 s of Wasm loading and compilation.
+ * loose limits (less when limits prune), and 5^6 under 1 ms to a few ms, while a warm solveIlp on the NB201 and
+ * MathNAS tables costs 0.2-3 ms (bench/solve-times.ts; a fractional objective 2-4 solves). HiGHS's first solve of a
+ * process, ~0.4 s of Wasm loading and compilation, is paid only by problems the branch and bound hands over.
  */
 export const enumerationFeasibleLimit = 1_000_000;
 

@@ -1,8 +1,10 @@
 import { additive, pairSum, type AdditiveModel, type PairTerm } from '../predict/model.js';
 import { satisfiesRules } from '../space/space.js';
 import type { Genome } from '../space/types.js';
+import { branchAndBound } from './branch-bound.js';
+import { choiceProgram } from './choice-program.js';
 import { infeasibleSolution, optimalSolution } from './common.js';
-import { buildProgram, columnValues, DEFAULT_PAIR_FORMULATION, type PairFormulation, type Table } from './formulation.js';
+import { buildProgram, columnValues, DEFAULT_PAIR_FORMULATION, type BinaryProgram, type PairFormulation, type Table } from './formulation.js';
 import { solveModel } from './highs.js';
 import { findIncumbent } from './incumbent.js';
 import { genomeFromColumns } from './lp-format.js';
@@ -15,11 +17,21 @@ export interface IlpOptions {
   /** Cap on Dinkelbach solves; only a numerical failure reaches it (default 100). */
   readonly maxIterations?: number;
   /**
-   * Switches for programs with pair terms, for ablations and tests; the defaults are the measured best, and every
-   * setting gives the same proven optimum (test/search-pairs.test.ts).
+   * 'auto' (default): the exact branch and bound of branch-bound.ts, which hands a problem it cannot finish within
+   * `workLimit` to HiGHS together with its incumbent; 'highs': HiGHS alone. Both prove the same optimum.
+   */
+  readonly solver?: 'auto' | 'highs';
+  /** Work limit of the branch and bound (block evaluations; default DEFAULT_WORK_LIMIT of branch-bound.ts). */
+  readonly workLimit?: number;
+  /**
+   * Switches for HiGHS on programs with pair terms, for ablations and tests; the defaults are the measured best, and
+   * every setting gives the same proven optimum (test/search-pairs.test.ts).
    */
   readonly pairs?: PairSettings;
 }
+
+/** What solveLinear needs of the options: the solver choice and the HiGHS settings for pair programs. */
+type LinearSettings = Pick<IlpOptions, 'solver' | 'workLimit' | 'pairs'>;
 
 export interface PairSettings extends Partial<PairFormulation> {
   /** Start HiGHS from a local-search incumbent (default true). */
@@ -35,17 +47,18 @@ function tableSum(values: Table, g: Genome): number {
 }
 
 /**
- * HiGHS checks rows against its own scaled tolerances; an answer that breaks a rule or a limit by more than
- * rounding means the LP text or the scaling is wrong, which must not pass silently.
+ * HiGHS checks rows against its own scaled tolerances, the branch and bound against the slack of common.ts; an
+ * answer that breaks a rule or a limit by more than rounding means a formulation or scaling bug, which must not pass
+ * silently.
  */
-function assertFeasible(problem: Problem, g: Genome, withLimits: boolean): void {
-  if (!satisfiesRules(problem.rules, g)) throw new Error(`HiGHS returned [${g.join(',')}], which breaks a coupling rule`);
+function assertFeasible(problem: Problem, g: Genome, withLimits: boolean, solver: string): void {
+  if (!satisfiesRules(problem.rules, g)) throw new Error(`${solver} returned [${g.join(',')}], which breaks a coupling rule`);
   if (!withLimits) return;
   for (const l of problem.limits) {
     const size = l.model.values.reduce((s, row) => s + Math.max(...row.map(Math.abs)), Math.abs(l.model.intercept));
     const v = additive(l.model, g);
     if (v > l.max + 1e-6 * Math.max(1, Math.abs(l.max), size)) {
-      throw new Error(`HiGHS returned [${g.join(',')}] with ${l.metric} ${v} > ${l.max}`);
+      throw new Error(`${solver} returned [${g.join(',')}] with ${l.metric} ${v} > ${l.max}`);
     }
   }
 }
@@ -57,14 +70,24 @@ interface LinearObjective {
 }
 
 /**
- * Optimal genome of a linear objective over the problem's rules (and limits unless withLimits is false). With pair
- * terms left after folding, a local-search incumbent goes to HiGHS as its start, so HiGHS only has to prove it optimal
- * or find better; the answer is still HiGHS's proven optimum. `seeds` are genomes worth starting the search from.
+ * Optimal genome of a linear objective over the problem's rules (and limits unless withLimits is false), or null when
+ * none is feasible. `seeds` are genomes worth starting from (the previous Dinkelbach answer).
  *
- * Pair programs are slow because their LP relaxation is weak under a limit (the root bound was 12-17% above the
- * optimum on NB201), so HiGHS must branch. Median solveIlp wall time on the 40 NB201 pair problems (regression
- * table, 15 pair terms, 20 latency limits with and without the graph rules), warm, one process, loaded machine
- * (a later run under heavier load: 241 → 49 ms and 78 → 20 ms):
+ * The branch and bound (branch-bound.ts) comes first: these problems are small multiple-choice programs, and HiGHS
+ * (WebAssembly) spends most of a solve on fixed machinery (presolve, restarts, sub-MIP heuristics, cut rounds)
+ * however small the program; on SuperViT it took 90-150 ms for what four 9-group knapsacks decide. Median solveIlp
+ * time, HiGHS alone → default, same run (bench/solve-times.ts, 2-core machine at load ~2; at load ~10 all about 2x):
+ *   MobileNetV3 1.7 → 0.19 ms, SuperTransformer 23 → 1.5 ms, SuperViT 92 → 3.2 ms,
+ *   NB201 tables: MathNAS 3-4 → 0.4-0.6 ms, regression with pair terms 13-41 → 0.7-1.2 ms.
+ * A problem the branch and bound cannot finish within its work limit goes to HiGHS with its incumbent as the start.
+ * HiGHS settings tried on the MathNAS knapsacks instead (presolve off, symmetry detection off, heuristics off, no
+ * restarts, the pair settings below) moved single problems 3x either way but none was faster overall in one run.
+ *
+ * HiGHS on pair programs: their LP relaxation is weak under a limit (the root bound was 12-17% above the optimum on
+ * NB201), so HiGHS must branch; it starts from the branch and bound's incumbent, or else a local-search one
+ * (incumbent.ts), and only has to prove it optimal or find better. Median HiGHS wall time on the 40 NB201 pair
+ * problems (regression table, 15 pair terms, 20 latency limits with and without the graph rules), warm, loaded
+ * machine (a later run under heavier load: 241 → 49 ms and 78 → 20 ms):
  *   before (LP text, no start, default settings)     200 ms / 70 ms
  *   now                                               34 / 18
  *   without the local-search start                    64 / 44
@@ -74,7 +97,8 @@ interface LinearObjective {
  * Tried and dropped, each slower or no faster in the same run: limits multiplied by each indicator (RLT; root gap
  * halved but bigger LPs), leaving out product columns for block pairs the limits or rules exclude, triplet variables,
  * a knapsack network flow, binary-encoded choices, block-count integers, cardinality cuts, Glover's linearisation,
- * and an objective_bound cutoff instead of a start (no faster, and see highs.ts for its pitfalls).
+ * an objective_bound cutoff instead of a start (no faster, and see highs.ts for its pitfalls), and splitting a
+ * problem into one HiGHS solve per block of a node (5 solves cost more than one).
  */
 async function solveLinear(
   problem: Problem,
@@ -82,27 +106,37 @@ async function solveLinear(
   sense: 'maximize' | 'minimize',
   withLimits = true,
   seeds: readonly Genome[] = [],
-  settings: PairSettings = {},
+  settings: LinearSettings = {},
 ): Promise<number[] | null> {
   const limits = withLimits ? problem.limits : [];
   const { radix, rules } = problem;
   const pairs = objective.pairs ?? [];
-  const formulation = { ...DEFAULT_PAIR_FORMULATION, ...settings };
-  const model = buildProgram({ radix, sense, objective: objective.values, pairs, limits, rules }, formulation);
-  const hasProducts = model.binary.some((b) => !b);
-  let start: number[] | undefined;
-  if (hasProducts && sense === 'maximize' && settings.incumbent !== false) {
-    const g = findIncumbent({ radix, values: objective.values, pairs, limits, rules }, seeds);
-    if (g) start = columnValues(model, g);
+  const program: BinaryProgram = { radix, sense, objective: objective.values, pairs, limits, rules };
+  let incumbent: number[] | null = null;
+  if (settings.solver !== 'highs') {
+    const bb = branchAndBound(choiceProgram(program), { seeds, ...(settings.workLimit !== undefined ? { workLimit: settings.workLimit } : {}) });
+    if (bb.status === 'infeasible') return null;
+    if (bb.status === 'optimal') {
+      assertFeasible(problem, bb.genome, withLimits, 'the branch and bound');
+      return bb.genome;
+    }
+    incumbent = bb.genome;
   }
-  const pairTuned = hasProducts && settings.tuned !== false;
+  const pairSettings = settings.pairs ?? {};
+  const model = buildProgram(program, { ...DEFAULT_PAIR_FORMULATION, ...pairSettings });
+  const hasProducts = model.binary.some((b) => !b);
+  if (!incumbent && hasProducts && sense === 'maximize' && pairSettings.incumbent !== false) {
+    incumbent = findIncumbent({ radix, values: objective.values, pairs, limits, rules }, seeds);
+  }
+  const start = incumbent ? columnValues(model, incumbent) : undefined;
+  const pairTuned = hasProducts && pairSettings.tuned !== false;
   const result = await solveModel(model, { ...(start ? { start } : {}), pairTuned });
   if (result.status === 'infeasible') {
-    if (start) throw new Error('HiGHS reported infeasible although the local search found a feasible architecture');
+    if (start) throw new Error('HiGHS reported infeasible although a feasible architecture was found before');
     return null;
   }
   const g = genomeFromColumns(result.columns, problem.radix);
-  assertFeasible(problem, g, withLimits);
+  assertFeasible(problem, g, withLimits, 'HiGHS');
   return g;
 }
 
@@ -110,15 +144,16 @@ async function solveLinear(
 export async function minimizeMetric(
   problem: Problem,
   model: AdditiveModel,
+  options: IlpOptions = {},
 ): Promise<{ genome: number[]; value: number } | null> {
-  const g = await solveLinear(problem, { values: model.values }, 'minimize', false);
+  const g = await solveLinear(problem, { values: model.values }, 'minimize', false, [], options);
   return g ? { genome: g, value: additive(model, g) } : null;
 }
 
-async function minAchievable(problem: Problem): Promise<Record<string, number> | null> {
+async function minAchievable(problem: Problem, options: IlpOptions): Promise<Record<string, number> | null> {
   const out: Record<string, number> = {};
   for (const l of problem.limits) {
-    const m = await minimizeMetric(problem, l.model);
+    const m = await minimizeMetric(problem, l.model, options);
     if (!m) return null;
     out[l.metric] = m.value;
   }
@@ -146,14 +181,14 @@ async function dinkelbach(
   const pairs = problem.objective.pairs?.map((p) => ({ ...p, values: p.values.map((row) => row.map((v) => sign * v)) }));
   const numerator = (g: Genome) => tableSum(num, g) + pairSum(pairs, g);
   const den = scale.denominator;
-  let g = await solveLinear(problem, { values: num, pairs }, 'maximize', true, [], options.pairs);
+  let g = await solveLinear(problem, { values: num, pairs }, 'maximize', true, [], options);
   let iterations = 1;
   if (!g || sign === 0) return { genome: g, iterations };
   for (;;) {
     if (iterations >= maxIterations) throw new Error(`Dinkelbach did not converge in ${maxIterations} solves`);
     const lambda = numerator(g) / additive(den, g);
     const coefs = num.map((row, i) => row.map((v, j) => v - lambda * den.values[i]![j]!));
-    const next = await solveLinear(problem, { values: coefs, pairs }, 'maximize', true, [g], options.pairs);
+    const next = await solveLinear(problem, { values: coefs, pairs }, 'maximize', true, [g], options);
     iterations++;
     if (!next) throw new Error('Dinkelbach subproblem became infeasible with unchanged constraints');
     const n = numerator(next);
@@ -169,9 +204,10 @@ async function dinkelbach(
 }
 
 /**
- * Optimal architecture by integer programming (HiGHS, proven optimal). A linear objective (pair terms included,
- * linearised exactly) takes one MIP; a FLOPs-scaled objective (MathNAS Eq. 5) is a ratio of two additive functions
- * and is solved exactly by Dinkelbach. When the limits exclude every architecture, minAchievable gives each limited
+ * Optimal architecture by integer programming, proven optimal: an exact branch and bound, handing hard problems to
+ * HiGHS (see solveLinear). A linear objective (pair terms included) takes one solve, whose ties go to the first
+ * genome in rank order as in enumeration; a FLOPs-scaled objective (MathNAS Eq. 5) is a ratio of two additive
+ * functions and is solved exactly by Dinkelbach. When the limits exclude every architecture, minAchievable gives each limited
  * metric's smallest value under the rules, which is what a user needs to choose a feasible limit.
  */
 export async function solveIlp(problem: Problem, options: IlpOptions = {}): Promise<Solution> {
@@ -179,10 +215,10 @@ export async function solveIlp(problem: Problem, options: IlpOptions = {}): Prom
   validateProblem(problem);
   const { model, pairs, scale } = problem.objective;
   const method = scale ? 'ilp-dinkelbach' : 'ilp';
-  const linear = () => solveLinear(problem, { values: model.values, pairs }, 'maximize', true, [], options.pairs);
+  const linear = () => solveLinear(problem, { values: model.values, pairs }, 'maximize', true, [], options);
   const { genome, iterations } = scale ? await dinkelbach(problem, options) : { genome: await linear(), iterations: 1 };
   if (!genome) {
-    const min = await minAchievable(problem);
+    const min = await minAchievable(problem, options);
     return infeasibleSolution(method, performance.now() - t0, iterations, min);
   }
   return optimalSolution(problem, genome, method, performance.now() - t0, iterations);

@@ -1,0 +1,81 @@
+import type { Table } from './formulation.js';
+
+/** The free part of a search node: maximise Σ_free values[j][a] subject to Σ_free weights[l][j][a] <= capacity[l]. */
+export interface Relaxation {
+  /** Allowed blocks of each free node; null for a fixed node. */
+  readonly free: readonly (readonly number[] | null)[];
+  readonly values: readonly Float64Array[];
+  readonly weights: readonly Table[];
+  readonly capacity: readonly number[];
+}
+
+/** Coordinate-descent rounds over the multipliers when there are several limits (one limit needs one step). */
+const ROUNDS = 3;
+
+/**
+ * Multipliers μ >= 0 that minimise, or nearly, the Lagrangian bound Σ_l μ_l C_l + Σ_j max_a [v_j(a) − Σ_l μ_l w_lj(a)],
+ * by coordinate descent with exact steps: along one μ_l the bound is convex and piecewise linear (lineMinimum).
+ * Any μ >= 0 gives a valid bound, so stopping early costs tightness, never correctness. For one limit this is the
+ * LP bound of the multiple-choice knapsack.
+ */
+export function lagrangeMultipliers(r: Relaxation, start: Float64Array): Float64Array {
+  const mu = Float64Array.from(start);
+  const nodes: number[] = [];
+  r.free.forEach((d, j) => d && nodes.push(j));
+  const rounds = mu.length > 1 ? ROUNDS : 1;
+  for (let round = 0; round < rounds; round++) {
+    for (let l = 0; l < mu.length; l++) mu[l] = lineMinimum(r, nodes, mu, l);
+  }
+  return mu;
+}
+
+/**
+ * The μ_l minimising μ_l C + Σ_j max_a [u_j(a) − μ_l w_j(a)] over μ_l >= 0 (u: values net of the other limits'
+ * multipliers). Its right derivative C − Σ_j w_j(best block) only rises, in steps where a node's best block passes
+ * to a lighter one; each node's steps follow the upper hull of its (w, u) points, so the minimum is the first step
+ * at which the derivative turns non-negative.
+ */
+function lineMinimum(r: Relaxation, nodes: readonly number[], mu: Float64Array, l: number): number {
+  const w = r.weights[l]!;
+  let slope = r.capacity[l]!;
+  const steps: { t: number; dw: number }[] = [];
+  for (const j of nodes) {
+    const dom = r.free[j]!;
+    const m = dom.length;
+    const u = new Float64Array(m);
+    const wj = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const a = dom[k]!;
+      let v = r.values[j]![a]!;
+      for (let q = 0; q < mu.length; q++) if (q !== l) v -= mu[q]! * r.weights[q]![j]![a]!;
+      u[k] = v;
+      wj[k] = w[j]![a]!;
+    }
+    // Best block just above μ = 0: the highest value, the lighter one among equals.
+    let cur = 0;
+    for (let k = 1; k < m; k++) if (u[k]! > u[cur]! || (u[k] === u[cur] && wj[k]! < wj[cur]!)) cur = k;
+    slope -= wj[cur]!;
+    let t = 0;
+    for (;;) {
+      // The lighter block that overtakes first (the lightest among those overtaking at once).
+      let next = -1;
+      let nextT = Infinity;
+      for (let k = 0; k < m; k++) {
+        if (!(wj[k]! < wj[cur]!)) continue;
+        const tk = Math.max(t, (u[cur]! - u[k]!) / (wj[cur]! - wj[k]!));
+        if (tk < nextT || (tk === nextT && wj[k]! < wj[next]!)) [next, nextT] = [k, tk];
+      }
+      if (next < 0) break;
+      steps.push({ t: nextT, dw: wj[cur]! - wj[next]! });
+      [cur, t] = [next, nextT];
+    }
+  }
+  if (slope >= 0) return 0;
+  steps.sort((x, y) => x.t - y.t);
+  for (const s of steps) {
+    slope += s.dw;
+    if (slope >= 0) return s.t;
+  }
+  // Even the lightest blocks exceed the capacity (propagation rules this out up to rounding): the steepest μ found.
+  return steps.length > 0 ? steps[steps.length - 1]!.t : 0;
+}
