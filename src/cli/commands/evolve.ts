@@ -45,7 +45,7 @@ export function registerEvolve(program: Command): void {
     .option('--strategy <name>', `search strategy: ${STRATEGY_NAMES.join(', ')}`, 'natv2')
     .option('--init <n>', 'natv2: initial archive size (default 300, at most a quarter of the budget)')
     .option('--per-iteration <n>', 'natv2: networks evaluated per iteration (default 5)')
-    .option('--surrogate <kind>', 'natv2: auto (adaptive choice by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting, ridge', 'auto')
+    .option('--surrogate <kind>', 'natv2: ridge (block ridge, default), auto (adaptive choice among all families by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting', 'ridge')
     .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
     .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')

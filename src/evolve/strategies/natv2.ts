@@ -23,7 +23,11 @@ export interface Natv2Options {
   readonly budget?: number;
   /** Networks evaluated per iteration. Default 5: more, smaller iterations learn more from the same budget. */
   readonly perIteration?: number;
-  /** 'auto' (NAT's adaptive choice by cross-validated Kendall tau, per objective) or one surrogate kind. */
+  /**
+   * 'auto' (NAT's adaptive choice by cross-validated Kendall tau among all surrogate families, per objective) or
+   * one kind. Default 'ridge', the block ridge (which cross-validates its own pair terms and penalties): on NB201 it
+   * did as well as 'auto' at a tenth of the time (docs/evolve.md).
+   */
   readonly surrogate?: SurrogateChoice;
   /** Inner NSGA-III on the surrogates: population and generations. Defaults 100 and 30. */
   readonly popSize?: number;
@@ -39,6 +43,7 @@ export interface Natv2Options {
 }
 
 export const NATV2_DEFAULT_INIT = 300;
+export const DEFAULT_SURROGATE: SurrogateChoice = 'ridge';
 
 export function natv2InitSize(options: Pick<Natv2Options, 'initSize' | 'budget'>): number {
   const n = options.initSize ?? NATV2_DEFAULT_INIT;
@@ -95,7 +100,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
         continue;
       }
       const seed = options.seed + iteration;
-      const pool = surrogatePool(options.surrogate ?? 'auto', problem.radix, seed);
+      const pool = surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed);
       let best = pool[0]!;
       let tau = Number.NaN;
       if (pool.length === 1) best.fit(x, y);
@@ -108,7 +113,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
       info.push({ objective: j, chosen: best.name, tau });
       const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
       const k = pool.indexOf(best);
-      rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? 'auto', problem.radix, seed)[k]!);
+      rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed)[k]!);
     }
     if (reselect) chosen = rebuild;
     return { models, info };
