@@ -68,7 +68,7 @@ export function reportSearch(
     console.log(`regret:    ${fmt(verdict.regret)} accuracy points`);
   } else if (verdict) console.log('true best: no architecture meets the limits on its true metrics');
   if (verdict && verdict.trueLimitsViolated.length > 0) console.log(`warning:   the chosen architecture's true ${verdict.trueLimitsViolated.join(', ')} exceeds the limit`);
-  const how = sol.method === 'exhaustive' ? 'exhaustive enumeration' : `ILP (HiGHS), proven optimal, ${sol.iterations} solve${sol.iterations > 1 ? 's (Dinkelbach)' : ''}`;
+  const how = sol.method === 'exhaustive' ? 'exhaustive enumeration' : `integer program, proven optimal, ${sol.iterations} solve${sol.iterations > 1 ? 's (Dinkelbach)' : ''}`;
   const load = warmMs > 0 ? ` (loading HiGHS WebAssembly took ${warmMs.toFixed(0)} ms more)` : '';
   console.log(`solve:     ${sol.solveMs.toFixed(2)} ms, ${how}${load}`);
 }

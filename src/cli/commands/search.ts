@@ -15,7 +15,7 @@ import { withCommon } from '../options.js';
 import { describe, judge, reportSearch } from '../search-report.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
-type SearchOptions = CommonOptions & LimitOptions & { method?: string; linear?: boolean; sweep?: string; refine?: string };
+type SearchOptions = CommonOptions & LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string };
 type Solve = (p: Problem) => Promise<Solution>;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -34,6 +34,7 @@ export function registerSearch(program: Command): void {
       .option('--max-params <M>', 'limit on parameters (millions)')
       .option('--limit <metric=value>', 'limit on any metric of the block table (repeatable)', collect)
       .option('--method <m>', 'ilp (HiGHS), exhaustive (enumerate every prediction) or auto: exhaustive up to 100k architectures', 'auto')
+      .option('--solver <s>', 'for the integer program: auto (blocknas branch and bound, HiGHS past a work limit) or highs (HiGHS alone)', 'auto')
       .option('--linear', 'drop the FLOPs scaling of Eq. 5 from the objective (as the released MathNAS search code)')
       .option('--sweep <count>', 'Pareto sweep: solve for <count> limits on latency (or FLOPs) over the feasible range')
       .option('--refine <steps>', "verify: evaluate the model's best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network"),
@@ -41,12 +42,14 @@ export function registerSearch(program: Command): void {
     if (!['ilp', 'exhaustive', 'auto'].includes(opts.method ?? '')) {
       throw new UserError(`--method: expected ilp, exhaustive or auto, got "${opts.method}"`);
     }
+    if (!['auto', 'highs'].includes(opts.solver ?? '')) throw new UserError(`--solver: expected auto or highs, got "${opts.solver}"`);
+    const solver = opts.solver as 'auto' | 'highs';
     const s = await openSession(space, opts);
     const method = opts.method === 'auto' ? (spaceSizeOf({ radix: radices(s.space) }) <= AUTO_ENUMERATE ? 'exhaustive' : 'ilp') : opts.method;
     const limits = parseLimits(s, opts);
     const problem = problemFromTable(s.table, s.space, s.accuracy, limits, { linear: opts.linear ?? false });
     const warmMs = method === 'ilp' ? await warmUpHighs() : 0;
-    const solve: Solve = (p) => (method === 'exhaustive' ? Promise.resolve(solveExhaustive(p)) : solveIlp(p));
+    const solve: Solve = (p) => (method === 'exhaustive' ? Promise.resolve(solveExhaustive(p)) : solveIlp(p, { solver }));
     const refine = parseIntOption('--refine', opts.refine, 1);
     if (refine && !s.bench) throw new UserError(`--refine: space ${s.name} has no evaluator to measure networks with`);
     if (opts.sweep !== undefined) return sweep(s, problem, parseIntOption('--sweep', opts.sweep, 2)!, solve, opts.json, refine);
