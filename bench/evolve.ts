@@ -80,27 +80,27 @@ export async function benchEvolve(dataDir: string, options: { quick: boolean }):
     const rows = STRATEGY_NAMES.map((s) => {
       const mine = traces.filter((t) => t.strategy === s);
       const curves = mine.map((t) => curve(t.points, frame, checkpoints).map((v) => v / scale));
-      return [s, ...checkpoints.map((_, k) => spread(curves.map((cv) => cv[k]!))), `${(median(mine.map((t) => t.ms)) / 1000).toFixed(1)} s`];
+      return [s, ...checkpoints.map((_, k) => spread(curves.map((cv) => cv[k]!))), `${(median(mine.map((t) => t.ms)) / 1000).toFixed(2)} s`];
     });
     table(['strategy', ...checkpoints.map((n) => `${front ? 'HV ratio' : 'HV'} @${n}`), 'time/run'], rows);
     if (c === cases[0] && front) await evaluationsVersusNsga2(problem, traces, frame, scale, seeds, options.quick);
   }
 }
 
-/** Target check: how many evaluations NSGA-II (no surrogate) needs for the hypervolume NATv2 has at 200. */
+/**
+ * Target check: the hypervolume NATv2 has at 200 evaluations (median over seeds), and how many evaluations NSGA-II
+ * without a surrogate needs for it (median over seeds, each run long enough to get there).
+ */
 async function evaluationsVersusNsga2(problem: MooProblem, traces: readonly Trace[], frame: HvFrame, scale: number, seeds: readonly number[], quick: boolean) {
   const long = quick ? 600 : 1000;
-  const natHv = traces.filter((t) => t.strategy === 'natv2').map((t) => frameHypervolume(t.points, frame));
-  const target = median(natHv);
-  const nsga = [];
-  for (const seed of seeds) nsga.push(await trace(problem, 'nsga2', seed, long));
-  const nsgaEvals = nsga.map((t) => evaluationsTo(t.points, frame, target));
-  const natEvals = traces.filter((t) => t.strategy === 'natv2').map((t) => evaluationsTo(t.points, frame, target));
-  const fmtN = (xs: number[]) => {
-    const m = median(xs);
-    return Number.isFinite(m) ? String(m) : `> ${long}`;
-  };
-  console.log(`\nNATv2 median hypervolume at 200 evaluations: ${(100 * target / scale).toFixed(2)}% of the true front (target >= 99%).`);
-  console.log(`Evaluations to reach it, median over seeds: NATv2 ${fmtN(natEvals)}, NSGA-II ${fmtN(nsgaEvals)} (run to ${long});` +
-    ` NSGA-II reached it in ${nsgaEvals.filter(Number.isFinite).length}/${seeds.length} seeds; ratio ${(median(nsgaEvals) / median(natEvals)).toFixed(2)}x (target >= 2x).`);
+  const target = median(traces.filter((t) => t.strategy === 'natv2').map((t) => frameHypervolume(t.points, frame)));
+  const nsgaEvals: number[] = [];
+  for (const seed of seeds) nsgaEvals.push(evaluationsTo((await trace(problem, 'nsga2', seed, long)).points, frame, target));
+  const reached = nsgaEvals.filter(Number.isFinite).length;
+  const m = median(nsgaEvals);
+  console.log(`\nNATv2 median hypervolume at 200 evaluations: ${((100 * target) / scale).toFixed(2)}% of the true front (target >= 99%).`);
+  console.log(
+    `NSGA-II (no surrogate) needs ${Number.isFinite(m) ? m : `> ${long}`} evaluations for it (median; reached in ${reached}/${seeds.length} seeds ` +
+      `within ${long}): ${Number.isFinite(m) ? (m / 200).toFixed(2) : `> ${(long / 200).toFixed(1)}`}x NATv2's 200 (target >= 2x).`,
+  );
 }
