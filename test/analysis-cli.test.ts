@@ -1,27 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ANALYSIS_FILES } from '../src/analysis/data.js';
 import { MATHNAS_TABLES } from '../src/benchmarks/mathnas-nb201.js';
-import { DATA_DIR, needsData } from './helpers/data.js';
+import { runCli } from './helpers/cli.js';
+import { needsData } from './helpers/data.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const skip = needsData(ANALYSIS_FILES.zc, ANALYSIS_FILES.nb201, ANALYSIS_FILES.tnbMicroFull);
 const skipMathnas = needsData(MATHNAS_TABLES);
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, BLOCKNAS_DATA: DATA_DIR },
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 function assertOneLineError(r: ReturnType<typeof cli>, pattern: RegExp) {
   assert.equal(r.code, 2, r.err);

@@ -1,26 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
 import { parseBlockTable } from '../src/predict/block-table-schema.js';
 import { PUBLISHED_TABLE_NOTE } from '../src/cli/table-session.js';
+import { runCli } from './helpers/cli.js';
 import { DATA_DIR, needsData } from './helpers/data.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const skip = needsData('mathnas/mathnas_tables.json', 'mathnas/mathnas_results.json', 'hat/hat_latency_dataset.csv');
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, BLOCKNAS_DATA: DATA_DIR },
-    encoding: 'utf8',
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 test('estimate on a MathNAS table space writes the published block table, marked as such', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'blocknas-estimate-'));

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { NB201_FILES } from '../src/benchmarks/nb201.js';
-import { DATA_DIR, needsData } from './helpers/data.js';
+import { runCli } from './helpers/cli.js';
+import { needsData } from './helpers/data.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = 'mathnas/mathnas_tables.json';
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, BLOCKNAS_DATA: DATA_DIR },
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 test('switch mobilenetv3 --json: the timeline of switch events and the summary', { skip: needsData(TABLES) }, () => {
   const r = cli(['switch', 'mobilenetv3', '--device', 'raspberrypi', '--max-latency', '1400', '--seed', '0', '--json']);
