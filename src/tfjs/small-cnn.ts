@@ -45,12 +45,13 @@ export function createSmallCnn(spec: SmallCnnSpec, seed: number): SmallCnn {
   // Uniform with the variance of He-normal init, so ReLU stacks keep their activation scale.
   const weight = (shape: number[], fanIn: number): tf.Variable => {
     const count = shape.reduce((a, b) => a * b, 1);
-    const v = tf.variable(tf.tensor(seededValues(count, nextSeed++, Math.sqrt(6 / fanIn)), shape));
+    // tidy frees the initial tensor handle; the variable keeps the data
+    const v = tf.tidy(() => tf.variable(tf.tensor(seededValues(count, nextSeed++, Math.sqrt(6 / fanIn)), shape)));
     params.push(v);
     return v;
   };
   const constant = (size: number, value: number): tf.Variable => {
-    const v = tf.variable(tf.fill([size], value));
+    const v = tf.tidy(() => tf.variable(tf.fill([size], value)));
     params.push(v);
     return v;
   };
