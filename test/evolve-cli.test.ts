@@ -100,4 +100,9 @@ test('evolve: bad input is one line naming the flag', { skip }, () => {
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
     assert.match(r.err, pattern);
   }
+  const out = join(mkdtempSync(join(tmpdir(), 'blocknas-bad-')), 'never');
+  const r = cli(['evolve', 'nb201', '--resume', '--out', out]);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /^blocknas: --resume: no store at .*store\.sqlite to resume from\n$/);
+  assert.ok(!existsSync(out), 'a failed resume leaves nothing behind');
 });

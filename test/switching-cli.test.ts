@@ -46,6 +46,7 @@ test('switch rejects bad input with one line naming the field', { skip: needsDat
   for (const [args, pattern] of [
     [['--max-latency', '1400', '--profile', '1.6'], /--profile: expected FACTOR:STEPS or FROM-TO:STEPS/],
     [['--profile', '1:10'], /--max-latency: switch needs a latency limit/],
+    [['--device', 'raspberrypi', '--max-latency', '1'], /no architecture satisfies latency:raspberrypi <= 1 ms \(smallest achievable: latency:raspberrypi 756 ms\)/],
   ] as const) {
     const r = cli(['switch', 'mobilenetv3', ...args]);
     assert.equal(r.code, 2, r.err);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
@@ -86,7 +87,10 @@ export function registerEvolve(program: Command): void {
         ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate } : {}),
       };
       const out = resolve(opts.out);
-      const store = openSqliteStore(opts.store ? resolve(opts.store) : join(out, 'store.sqlite'));
+      const storeFile = opts.store ? resolve(opts.store) : join(out, 'store.sqlite');
+      // a resume that finds nothing must not leave an empty store (and --out directory) behind
+      if (opts.resume && !existsSync(storeFile)) throw new UserError(`--resume: no store at ${storeFile} to resume from`);
+      const store = openSqliteStore(storeFile);
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
@@ -103,7 +107,7 @@ export function registerEvolve(program: Command): void {
         const result = await runStrategy(problem, strategy, {
           budget,
           store,
-          evaluatorKey: `${target.name}|${canonical ? 'canonical' : 'raw'}|${objectives.map((o) => o.metric).join(',')}`,
+          evaluatorKey: `${target.name}|${objectives.map((o) => o.metric).join(',')}`,
           runId: 'evolve',
           config: settings,
           resume: opts.resume ?? false,

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { metricTable } from '../../predict/block-table.js';
 import { applyLink } from '../../predict/link.js';
+import { explainInfeasible } from '../../search/explain.js';
 import { problemFromTable } from '../../search/from-table.js';
+import { solveIlp } from '../../search/ilp.js';
 import { objectiveValue } from '../../search/problem.js';
 import type { Genome } from '../../space/types.js';
 import { DEFAULT_PROFILE, parseProfile, profileFactors, runScenario, type ScenarioResult } from '../../switching/scenario.js';
@@ -55,6 +57,9 @@ export function registerSwitch(program: Command): void {
     const limits = parseLimits(s, { maxLatency: opts.maxLatency });
     const latency = limits[0]!.metric;
     const problem = problemFromTable(s.table, s.space, s.accuracy, limits, { linear: opts.linear ?? false });
+    // A limit no network meets on the undisturbed device is a mistake in the input, not a slow-down to ride out.
+    const undisturbed = await solveIlp(problem);
+    if (undisturbed.status === 'infeasible') throw new UserError(explainInfeasible(problem, undisturbed, s.units));
     // What the switcher maximises, in %: the program's objective through the table's link, which equals the
     // table's prediction on the effective networks it chooses (and is the linear one under --linear).
     const { link } = metricTable(s.table, s.accuracy);
