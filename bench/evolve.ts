@@ -5,7 +5,7 @@ import { createProblem, parseObjectives, type MooProblem } from '../src/evolve/p
 import { runStrategy } from '../src/evolve/run.js';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../src/evolve/strategies/index.js';
 import { tabularTarget, type EvolveTarget } from '../src/evolve/target.js';
-import { paretoFront } from '../src/moo/dominance.js';
+import { dominates, paretoFront } from '../src/moo/dominance.js';
 import { median } from '../src/stats/summary.js';
 import { createMemoryStore } from '../src/store/memory.js';
 import { section, spread, table } from './common.js';
@@ -30,10 +30,13 @@ function curve(points: readonly number[][], frame: HvFrame, checkpoints: readonl
 
 /** Evaluations until the hypervolume of the evaluated set first reaches `target` (Infinity if never). */
 function evaluationsTo(points: readonly number[][], frame: HvFrame, target: number): number {
-  const kept: number[][] = [];
+  // the front so far, kept incrementally: re-sorting every prefix made this cubic in the run length
+  let front: number[][] = [];
   for (let i = 0; i < points.length; i++) {
-    kept.push(points[i]!);
-    if (frameHypervolume(paretoFront(kept).map((k) => kept[k]!), frame) >= target - 1e-12) return i + 1;
+    const p = points[i]!;
+    if (front.some((q) => dominates(q, p) || q.every((v, k) => v === p[k]))) continue;
+    front = [...front.filter((q) => !dominates(p, q)), p];
+    if (frameHypervolume(front, frame) >= target - 1e-12) return i + 1;
   }
   return Infinity;
 }

@@ -1,3 +1,8 @@
+/** " ~Ns left" at the pace so far, or nothing before the first or after the last item. */
+function timeLeft(secs: number, done: number, total: number): string {
+  return done > 0 && done < total ? ` ~${Math.ceil((secs / done) * (total - done))}s left` : '';
+}
+
 /** Progress on stderr, one overwritten line on a terminal, at most one line a second otherwise. */
 export function progressReporter(label: string, quiet = false): (done: number, total: number) => void {
   if (quiet) return () => {};
@@ -8,8 +13,7 @@ export function progressReporter(label: string, quiet = false): (done: number, t
     if (done < total && now - last < (process.stderr.isTTY ? 100 : 1000)) return;
     last = now;
     const secs = (now - start) / 1000;
-    const eta = done > 0 && done < total ? ` ~${Math.ceil((secs / done) * (total - done))}s left` : '';
-    const msg = `${label}: ${done}/${total} networks evaluated (${secs.toFixed(1)}s${eta})`;
+    const msg = `${label}: ${done}/${total} networks evaluated (${secs.toFixed(1)}s${timeLeft(secs, done, total)})`;
     if (process.stderr.isTTY) process.stderr.write(`\r${msg}${done >= total ? '\n' : ''}`);
     else if (done >= total) process.stderr.write(msg + '\n');
   };
@@ -21,9 +25,8 @@ export function stepReporter(label: string, quiet = false, trueHv?: number) {
   const start = Date.now();
   return (s: { evaluations: number; budget: number; hypervolume: number; replayed: boolean }): void => {
     const secs = (Date.now() - start) / 1000;
-    const left = s.evaluations > 0 && s.evaluations < s.budget ? ` ~${Math.ceil((secs / s.evaluations) * (s.budget - s.evaluations))}s left` : '';
     const hv = trueHv ? `${((100 * s.hypervolume) / trueHv).toFixed(2)}% of the true front's hypervolume` : `hypervolume ${s.hypervolume.toFixed(4)}`;
-    const msg = `${label}: ${s.evaluations}/${s.budget} networks${s.replayed ? ' (replayed from the store)' : ''}, ${hv} (${secs.toFixed(1)}s${left})`;
+    const msg = `${label}: ${s.evaluations}/${s.budget} networks${s.replayed ? ' (replayed from the store)' : ''}, ${hv} (${secs.toFixed(1)}s${timeLeft(secs, s.evaluations, s.budget)})`;
     process.stderr.write(process.stderr.isTTY ? `\r${msg}\x1b[K${s.evaluations >= s.budget ? '\n' : ''}` : `${msg}\n`);
   };
 }

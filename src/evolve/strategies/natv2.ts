@@ -119,8 +119,8 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
     return { models, info };
   };
 
-  const innerSearch = (models: readonly Surrogate[]): Candidate[] => {
-    const ranked = nonDominatedSort(archive.map((a) => a.objectives)).fronts.flat();
+  /** `ranked`: archive indices, best Pareto ranks first. */
+  const innerSearch = (models: readonly Surrogate[], ranked: readonly number[]): Candidate[] => {
     const algorithm = createNsga3({
       radix: problem.radix,
       nObj,
@@ -154,8 +154,9 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
       }
       iteration++;
       const { models, info } = fitSurrogates();
-      const candidates = innerSearch(models);
-      const archiveFront = nonDominatedSort(archive.map((a) => a.objectives)).fronts[0]!.map((i) => archive[i]!.objectives);
+      const fronts = nonDominatedSort(archive.map((a) => a.objectives)).fronts;
+      const candidates = innerSearch(models, fronts.flat());
+      const archiveFront = fronts[0]!.map((i) => archive[i]!.objectives);
       const chosen = selectCandidates(candidates, archiveFront, Math.min(perIteration, max));
       detail = { iteration, surrogates: info, candidates: candidates.length, predicted: chosen.map((c) => c.predicted) };
       return chosen.map((c) => c.genome);
