@@ -3,19 +3,19 @@ function timeLeft(secs: number, done: number, total: number): string {
   return done > 0 && done < total ? ` ~${Math.ceil((secs / done) * (total - done))}s left` : '';
 }
 
-/** Progress on stderr, one overwritten line on a terminal, at most one line a second otherwise. */
-export function progressReporter(label: string, quiet = false): (done: number, total: number) => void {
+/** Progress on stderr: one overwritten line on a terminal; otherwise (logs, pipes) a line every 15 s and the last. */
+export function progressReporter(label: string, quiet = false, unit = 'networks evaluated'): (done: number, total: number) => void {
   if (quiet) return () => {};
   const start = Date.now();
   let last = 0;
   return (done, total) => {
     const now = Date.now();
-    if (done < total && now - last < (process.stderr.isTTY ? 100 : 1000)) return;
+    if (done < total && now - last < (process.stderr.isTTY ? 100 : 15_000)) return;
     last = now;
     const secs = (now - start) / 1000;
-    const msg = `${label}: ${done}/${total} networks evaluated (${secs.toFixed(1)}s${timeLeft(secs, done, total)})`;
+    const msg = `${label}: ${done}/${total} ${unit} (${secs.toFixed(1)}s${timeLeft(secs, done, total)})`;
     if (process.stderr.isTTY) process.stderr.write(`\r${msg}${done >= total ? '\n' : ''}`);
-    else if (done >= total) process.stderr.write(msg + '\n');
+    else process.stderr.write(msg + '\n');
   };
 }
 

@@ -8,6 +8,8 @@ import { checkTableFits } from '../predict/predict.js';
 import type { SearchSpace } from '../space/types.js';
 import { progressReporter } from './progress.js';
 import { isTableSpace, openTableSession } from './table-session.js';
+import { openBuiltinSession } from './builtin-session.js';
+import { isBuiltinSpace } from '../builtin/spaces.js';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -70,6 +72,7 @@ export function openBenchmark(space: string, opts: CommonOptions) {
 /** The block table to use: --table FILE, else estimated now with --estimator and --budget. */
 export async function openSession(space: string, opts: CommonOptions): Promise<Session> {
   if (isTableSpace(space)) return openTableSession(space, opts);
+  if (isBuiltinSpace(space)) return openBuiltinSession(space, opts);
   const { bench, dataset, device, devices } = openBenchmark(space, opts);
   const accuracy = `accuracy:${dataset}`;
   const latency = `latency:${device}`;

@@ -15,7 +15,15 @@ export interface CachedEvaluator extends Evaluator {
  * so a killed run loses no finished evaluation and a resumed or repeated run evaluates nothing twice. `key` names
  * the evaluator's settings: two evaluators with the same key must return the same metrics.
  */
-export function cachedEvaluator(inner: Evaluator, store: EvaluationStore, key: string): CachedEvaluator {
+export function cachedEvaluator(
+  inner: Evaluator,
+  store: EvaluationStore,
+  key: string,
+  options: { readonly chunk?: number; readonly onStored?: (fresh: number) => void } = {},
+): CachedEvaluator {
+  // With `chunk`, misses go to the inner evaluator that many at a time, each chunk stored before the next starts: a caller that
+  // asks for many networks at once (mathnas asks for all of them) still loses at most one chunk to a kill.
+  const chunk = options.chunk ?? Number.POSITIVE_INFINITY;
   let fresh = 0;
   let reused = 0;
   return {
@@ -40,14 +48,16 @@ export function cachedEvaluator(inner: Evaluator, store: EvaluationStore, key: s
         }
       });
       reused += archs.length - missing.length;
-      if (missing.length > 0) {
+      for (let start = 0; start < missing.length; start += chunk) {
+        const part = missing.slice(start, start + chunk);
         const t0 = performance.now();
-        const results = await inner.evaluate(missing, ctx);
-        const seconds = (performance.now() - t0) / 1000 / missing.length;
-        const rows = missing.map((g, i) => ({ arch: genomeKey(g), metrics: results[i]!, seconds }));
+        const results = await inner.evaluate(part, ctx);
+        const seconds = (performance.now() - t0) / 1000 / part.length;
+        const rows = part.map((g, i) => ({ arch: genomeKey(g), metrics: results[i]!, seconds }));
         store.putEvaluations(key, rows);
         for (const r of rows) known.set(r.arch, r);
-        fresh += missing.length;
+        fresh += part.length;
+        options.onStored?.(fresh);
       }
       return keys.map((k) => known.get(k)!.metrics as Metrics);
     },

@@ -129,12 +129,12 @@ function checkSettings(s: TrainSettings): TrainSettings {
 }
 
 /** Learning rate at step t of T (epoch e). */
-export function learningRate(s: TrainSettings, t: number, total: number, epoch: number): number {
+export function learningRate(s: Pick<TrainSettings, 'lr' | 'schedule'>, t: number, total: number, epoch: number): number {
   if (s.schedule.kind === 'cosine') return (s.lr * (1 + Math.cos((Math.PI * t) / total))) / 2;
   return s.lr * s.schedule.gamma ** Math.floor(epoch / s.schedule.everyEpochs);
 }
 
-function makeOptimizer(s: TrainSettings): { opt: tf.Optimizer; setLr(lr: number): void } {
+export function makeOptimizer(s: Pick<TrainSettings, 'optimizer' | 'lr'>): { opt: tf.Optimizer; setLr(lr: number): void } {
   if (s.optimizer === 'sgd') {
     const opt = tf.train.momentum(s.lr, 0.9, true);
     return { opt, setLr: (lr) => opt.setLearningRate(lr) };
@@ -174,19 +174,7 @@ function trainOne(net: TrainableNet, ds: Dataset, s: TrainSettings, signal: Abor
       const calib = firstN(train, Math.min(s.calibrationImages, train.size));
       net.calibrate(batchesOf(ds, calib, 250));
     }
-    const metrics: Record<string, number> = { [TRAIN_SECONDS]: trainSeconds };
-    const inference = net.inference();
-    try {
-      for (const [split, name, size] of [[ds.validation, 'val', s.valSize], [ds.test, 'test', s.testSize]] as const) {
-        const acc = accuracies(inference, ds, size === undefined ? split : firstN(split, size), net.heads.length);
-        net.heads.forEach((head, h) => {
-          const id = h === net.heads.length - 1 ? `accuracy:${ds.name}-${name}` : `accuracy:${ds.name}-${name}-${head}`;
-          metrics[id] = acc[h]!;
-        });
-      }
-    } finally {
-      inference.dispose();
-    }
+    const metrics: Record<string, number> = { [TRAIN_SECONDS]: trainSeconds, ...measureAccuracy(net.inference(), net.heads, ds, s) };
     log(`${trainSeconds.toFixed(1)} s, val ${metrics[`accuracy:${ds.name}-val`]!.toFixed(2)}%`);
     return metrics;
   } finally {
@@ -195,13 +183,13 @@ function trainOne(net: TrainableNet, ds: Dataset, s: TrainSettings, signal: Abor
   }
 }
 
-function withDecay(loss: tf.Scalar, params: readonly tf.Variable[], weightDecay: number): tf.Scalar {
+export function withDecay(loss: tf.Scalar, params: readonly tf.Variable[], weightDecay: number): tf.Scalar {
   if (weightDecay === 0 || params.length === 0) return loss;
   const l2 = tf.addN(params.map((p) => tf.sum(tf.square(p))));
   return tf.add(loss, tf.mul(l2, weightDecay / 2));
 }
 
-function* batchesOf(ds: Dataset, split: Split, size: number): Generator<tf.Tensor4D> {
+export function* batchesOf(ds: Dataset, split: Split, size: number): Generator<tf.Tensor4D> {
   for (let start = 0; start < split.size; start += size) {
     const positions = Array.from({ length: Math.min(size, split.size - start) }, (_, i) => start + i);
     const { x, y } = batchTensors(ds, split, positions);
@@ -212,6 +200,31 @@ function* batchesOf(ds: Dataset, split: Split, size: number): Generator<tf.Tenso
       x.dispose();
     }
   }
+}
+
+/**
+ * Validation and test accuracy of a trained network (disposes `inference`): `accuracy:<dataset>-val` and `-test` for
+ * the final head, `...-val-<head>` and `...-test-<head>` for early exits.
+ */
+export function measureAccuracy(
+  inference: InferenceNet,
+  heads: readonly string[],
+  ds: Dataset,
+  s: { readonly valSize?: number; readonly testSize?: number },
+): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  try {
+    for (const [split, name, size] of [[ds.validation, 'val', s.valSize], [ds.test, 'test', s.testSize]] as const) {
+      const acc = accuracies(inference, ds, size === undefined ? split : firstN(split, size), heads.length);
+      heads.forEach((head, h) => {
+        const id = h === heads.length - 1 ? `accuracy:${ds.name}-${name}` : `accuracy:${ds.name}-${name}-${head}`;
+        metrics[id] = acc[h]!;
+      });
+    }
+  } finally {
+    inference.dispose();
+  }
+  return metrics;
 }
 
 /** Top-1 accuracy (%) of every head over a split. */

@@ -4,6 +4,7 @@ import type { EvaluationStore, HistoryRow, RunRecord, StoredEvaluation } from '.
 export function createMemoryStore(): EvaluationStore {
   const evals = new Map<string, Map<string, StoredEvaluation>>();
   const runs = new Map<string, { record: RunRecord; archs: string[]; history: HistoryRow[] }>();
+  const blobs = new Map<string, Uint8Array>();
   const bucket = (evaluator: string) => {
     let b = evals.get(evaluator);
     if (!b) evals.set(evaluator, (b = new Map()));
@@ -43,6 +44,8 @@ export function createMemoryStore(): EvaluationStore {
     },
     runArchs: (id) => [...run(id).archs],
     runHistory: (id) => [...run(id).history],
+    getBlob: (key) => blobs.get(key),
+    putBlob: (key, data) => void blobs.set(key, data.slice()),
     close() {},
   };
 }

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS run_archs (
 CREATE TABLE IF NOT EXISTS run_history (
   run TEXT NOT NULL, step INTEGER NOT NULL, evaluations INTEGER NOT NULL, hypervolume REAL NOT NULL, detail TEXT,
   PRIMARY KEY (run, step));
+CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL, updated TEXT NOT NULL);
 `;
 
 /**
@@ -64,6 +65,8 @@ export function openSqliteStore(file: string): EvaluationStore {
     'SELECT step, evaluations, hypervolume, detail FROM run_history WHERE run = ? ORDER BY step',
   );
 
+  const getBlob = db.prepare<[string], { data: Buffer }>('SELECT data FROM blobs WHERE key = ?');
+  const putBlob = db.prepare('INSERT OR REPLACE INTO blobs (key, data, updated) VALUES (?, ?, ?)');
   const putMany = db.transaction((evaluator: string, rows: readonly StoredEvaluation[]) => {
     const t = now();
     for (const r of rows) putEval.run(evaluator, r.arch, JSON.stringify(r.metrics), r.seconds ?? null, t);
@@ -112,6 +115,11 @@ export function openSqliteStore(file: string): EvaluationStore {
         hypervolume: r.hypervolume,
         ...(r.detail !== null ? { detail: JSON.parse(r.detail) as unknown } : {}),
       })),
+    getBlob(key) {
+      const row = getBlob.get(key);
+      return row ? new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) : undefined;
+    },
+    putBlob: (key, data) => void putBlob.run(key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), now()),
     close: () => db.close(),
   };
 }

@@ -46,5 +46,8 @@ export interface EvaluationStore {
   appendStep(id: string, archs: readonly string[], row: HistoryRow): void;
   runArchs(id: string): string[];
   runHistory(id: string): HistoryRow[];
+  /** Opaque saved state (a super-network checkpoint), replaced atomically. */
+  getBlob(key: string): Uint8Array | undefined;
+  putBlob(key: string, data: Uint8Array): void;
   close(): void;
 }

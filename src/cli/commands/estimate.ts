@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { MathnasSpaceName } from '../../benchmarks/mathnas-tables.js';
 import { UserError } from '../../errors.js';
 import { writeJsonAtomic, type BlockTable } from '../../predict/block-table.js';
+import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName, isBuiltinSpace } from '../../builtin/spaces.js';
+import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
 import { printJson, renderTable } from '../format.js';
 import { withCommon } from '../options.js';
 import { estimateTable, openBenchmark, type CommonOptions } from '../session.js';
@@ -12,10 +14,22 @@ export function registerEstimate(program: Command): void {
     program
       .command('estimate <space>')
       .description('estimate the block table (every block\'s effect on accuracy, latency, energy) and write it to a file')
-      .requiredOption('-o, --out <file>', 'where to write the block table (JSON)'),
+      .requiredOption('-o, --out <file>', 'where to write the block table (JSON)')
+      .option('--evaluator <kind>', `built-in spaces: how accuracy is measured: supernet (weight sharing, default) or train (every network from scratch)`)
+      .option('--store <file>', 'built-in spaces: SQLite store of evaluations and training checkpoints; rerunning the same command resumes')
+      .option('--epochs <n>', 'built-in spaces: training epochs (super-network, or each network)')
+      .option('--train-size <n>', 'built-in spaces: training images used')
+      .option('--val-size <n>', 'built-in spaces: validation images accuracy is measured on')
+      .option('--test-size <n>', 'built-in spaces: test images (reported only)')
+      .option('--calibration-images <n>', 'built-in spaces: training images BN statistics are recomputed on')
+      .option('--random-subnets <n>', 'built-in spaces, supernet: random sub-networks per step besides the largest and smallest')
+      .option('--repeats <n>', 'built-in spaces: timed runs per network for latency'),
     { table: false },
-  ).action(async (space: string, opts: CommonOptions & { out: string }) => {
+  ).action(async (space: string, opts: CommonOptions & BuiltinEstimateOptions & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
+    if (isBuiltinSpace(space)) return estimateBuiltinCommand(space, opts);
+    const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => opts[f] !== undefined);
+    if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')}); ${space} is evaluated from its data`);
     if (isTableSpace(space)) return writePublished(space, opts);
     const { bench, dataset, devices } = openBenchmark(space, opts);
     const t0 = performance.now();
@@ -32,6 +46,42 @@ export function registerEstimate(program: Command): void {
     console.log(renderTable(['node', ...bench.space.nodes[0]!.blocks.map((b) => b.id)], rows));
     console.log(`written to ${opts.out}`);
   });
+}
+
+async function estimateBuiltinCommand(space: BuiltinSpaceName, opts: CommonOptions & BuiltinEstimateOptions & { out: string }): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const t0 = performance.now();
+    const r = await estimateBuiltin(space, opts, controller.signal);
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.interrupted) {
+      process.stderr.write(`blocknas: interrupted after ${r.fresh} new evaluations${opts.store ? `; they are in ${opts.store}: run the same command to continue` : ' (no --store: nothing was kept)'}\n`);
+      process.exitCode = 130;
+      return;
+    }
+    writeJsonAtomic(opts.out, r.table);
+    const summary = { file: opts.out, estimator: r.table.estimator, evaluated: r.table.evaluated, fresh: r.fresh, reused: r.reused, seconds, notes: r.table.notes ?? [] };
+    if (opts.json) return printJson(summary);
+    console.log(`${r.table.estimator} on ${space} (${r.table.dataset}, ${r.table.device}): ${r.table.evaluated} networks (${r.fresh} evaluated now, ${r.reused} from the store) in ${seconds.toFixed(1)} s`);
+    for (const n of r.table.notes ?? []) console.log(`  ${n}`);
+    printBlockValues(r.table, builtinSpace(space).nodes);
+    console.log(`written to ${opts.out}`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function printBlockValues(table: BlockTable, nodes: readonly { id: string; blocks: readonly { id: string }[] }[]): void {
+  const acc = table.metrics[0]!;
+  const scale = acc.link ? 'model score on a 0-100 rank scale, mapped to the metric by a monotone link' : acc.metric;
+  console.log(`block values for ${acc.metric} (${scale}; intercept ${acc.intercept.toFixed(3)}${acc.pairs ? `, plus ${acc.pairs.length} pair terms` : ''}):`);
+  for (const [i, node] of nodes.entries()) {
+    console.log(`  ${node.id}: ${node.blocks.map((b, j) => `${b.id} ${acc.values[i]![j]!.toFixed(3)}`).join(', ')}`);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type Exec,
   hsigmoid,
   inferenceExec,
+  type LayerFactory,
   type Linear,
   trainExec,
 } from './ops.js';
@@ -73,121 +74,147 @@ export interface Mbv3Net {
   dispose(): void;
 }
 
-export function createMbv3Net(config: Mbv3Config, seed: number): Mbv3Net {
+/** The layers of one network, whichever factory made them (seeded variables, or a super-network's slices). */
+export interface Mbv3Params {
+  readonly config: Mbv3Config;
+  readonly stem: ConvBn;
+  readonly stages: readonly StageParams[];
+  /** Head names in depth order: `exit1`, ... then `final`. */
+  readonly heads: readonly string[];
+}
+
+/** Builds the layers of `config`; every layer is named by its place, so the same place gets the same name in any config. */
+export function buildMbv3Params(config: Mbv3Config, make: LayerFactory): Mbv3Params {
   checkConfig(config);
   const { macro } = config;
-  const make = createParamFactory(seed);
-  const stem = make.convBn(3, macro.inChannels, macro.stemWidth);
+  const stem = make.convBn('stem', 3, macro.inChannels, macro.stemWidth);
   const inSizes = stageInputSizes(macro);
-  const branch = (cin: number, cout: number, k: number, expand: number, se: boolean): BranchParams => {
+  const branch = (name: string, cin: number, cout: number, k: number, expand: number, se: boolean): BranchParams => {
     const mid = midWidth(cin, expand);
-    const expandConv = expand === 1 ? null : make.convBn(1, cin, mid);
-    const dw = make.depthwiseBn(k, mid);
-    const seParams = se ? { squeeze: make.linear(mid, seWidth(mid)), excite: make.linear(seWidth(mid), mid) } : null;
-    return { expand: expandConv, dw, se: seParams, project: make.convBn(1, mid, cout) };
+    const expandConv = expand === 1 ? null : make.convBn(`${name}.expand`, 1, cin, mid);
+    const dw = make.depthwiseBn(`${name}.dw`, k, mid);
+    const seParams = se ? { squeeze: make.linear(`${name}.se1`, mid, seWidth(mid)), excite: make.linear(`${name}.se2`, seWidth(mid), mid) } : null;
+    return { expand: expandConv, dw, se: seParams, project: make.convBn(`${name}.project`, 1, mid, cout) };
   };
-  const head = (cin: number): HeadParams => ({ conv: make.convBn(1, cin, macro.headWidth), linear: make.linear(macro.headWidth, macro.classes) });
+  const head = (name: string, cin: number): HeadParams => ({
+    conv: make.convBn(`${name}.conv`, 1, cin, macro.headWidth),
+    linear: make.linear(`${name}.linear`, macro.headWidth, macro.classes),
+  });
   const stages: StageParams[] = config.stages.map((arch, i) => {
     const m = macro.stages[i]!;
     const cin = i === 0 ? macro.stemWidth : macro.stages[i - 1]!.width;
     const dense = arch.dense
       ? denseSources(i).map((source) => {
           const src = sourceShape(macro, source);
-          return { source, pool: src.size / inSizes[i]!, proj: make.convBn(1, src.width, cin) };
+          return { source, pool: src.size / inSizes[i]!, proj: make.convBn(`s${i}.dense${source}`, 1, src.width, cin) };
         })
       : [];
     const blocks = Array.from({ length: arch.depth }, (_, b): BlockParams => {
       const bin = b === 0 ? cin : m.width;
       const kernels = arch.parallelKernel === null ? [arch.kernel] : [arch.kernel, arch.parallelKernel];
       const stride = b === 0 ? m.stride : 1;
-      return { branches: kernels.map((k) => branch(bin, m.width, k, arch.expand, m.se)), stride, residual: stride === 1 && bin === m.width };
+      return {
+        branches: kernels.map((k, j) => branch(`s${i}.b${b}.${j === 0 ? 'main' : 'par'}`, bin, m.width, k, arch.expand, m.se)),
+        stride,
+        residual: stride === 1 && bin === m.width,
+      };
     });
     const last = i === config.stages.length - 1;
-    return { act: m.act, dense, blocks, head: arch.exit || last ? head(m.width) : null };
+    // The final head and an early exit after the same stage would be different layers: name them apart.
+    return { act: m.act, dense, blocks, head: arch.exit || last ? head(last ? 'final' : `s${i}.exit`, m.width) : null };
   });
   const heads = stages.flatMap((s, i) => (s.head === null ? [] : [i === stages.length - 1 ? 'final' : `exit${i + 1}`]));
+  return { config, stem, stages, heads };
+}
 
-  /** Logits of the first `maxHeads` heads; with `onlyLast`, just the last of those (a truncated sub-network). */
-  const forward = (exec: Exec, x: tf.Tensor4D, maxHeads = heads.length, onlyLast = false): tf.Tensor2D[] => {
-    const sources: tf.Tensor4D[] = [exec.convBn(x, stem, macro.stemStride, 'hswish')];
-    const logits: tf.Tensor2D[] = [];
-    let seen = 0;
-    for (const st of stages) {
-      if (seen >= maxHeads) break;
-      let h = sources[sources.length - 1]!;
-      for (const d of st.dense) {
-        const src = sources[d.source]!;
-        const pooled = d.pool === 1 ? src : tf.avgPool(src, d.pool, d.pool, 'valid');
-        h = tf.add(h, exec.convBn(pooled, d.proj, 1, null));
-      }
-      for (const block of st.blocks) h = blockForward(exec, h, block, st.act);
-      sources.push(h);
-      if (st.head !== null && (++seen === maxHeads || !onlyLast)) logits.push(headForward(exec, h, st.head));
+/** Logits of the first `maxHeads` heads; with `onlyLast`, just the last of those (a truncated sub-network). */
+export function mbv3Forward(p: Mbv3Params, exec: Exec, x: tf.Tensor4D, maxHeads = p.heads.length, onlyLast = false): tf.Tensor2D[] {
+  const sources: tf.Tensor4D[] = [exec.convBn(x, p.stem, p.config.macro.stemStride, 'hswish')];
+  const logits: tf.Tensor2D[] = [];
+  let seen = 0;
+  for (const st of p.stages) {
+    if (seen >= maxHeads) break;
+    let h = sources[sources.length - 1]!;
+    for (const d of st.dense) {
+      const src = sources[d.source]!;
+      const pooled = d.pool === 1 ? src : tf.avgPool(src, d.pool, d.pool, 'valid');
+      h = tf.add(h, exec.convBn(pooled, d.proj, 1, null));
     }
-    return logits;
-  };
+    for (const block of st.blocks) h = blockForward(exec, h, block, st.act);
+    sources.push(h);
+    if (st.head !== null && (++seen === maxHeads || !onlyLast)) logits.push(headForward(exec, h, st.head));
+  }
+  return logits;
+}
 
-  const loss = (x: tf.Tensor4D, oneHot: tf.Tensor2D): tf.Scalar =>
-    tf.tidy(() => {
-      const losses = forward(trainExec(), x).map((l) => tf.losses.softmaxCrossEntropy(oneHot, l));
-      return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
+/** Mean over heads of the softmax cross-entropy, BN with batch statistics. */
+export function mbv3Loss(p: Mbv3Params, x: tf.Tensor4D, oneHot: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const losses = mbv3Forward(p, trainExec(), x).map((l) => tf.losses.softmaxCrossEntropy(oneHot, l));
+    return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
+  });
+}
+
+/** Sets every BN's statistics to those of the images of `batches` under the current weights (see Mbv3Net.calibrate). */
+export function calibrateMbv3(p: Mbv3Params, batches: Iterable<tf.Tensor4D>): void {
+  const sums = new Map<Bn, { mean: Float64Array; sq: Float64Array; n: number }>();
+  const record = (bn: Bn, z: tf.Tensor4D) => {
+    const c = z.shape[3];
+    const acc = sums.get(bn) ?? sums.set(bn, { mean: new Float64Array(c), sq: new Float64Array(c), n: 0 }).get(bn)!;
+    const mean = tf.mean(z, [0, 1, 2]).dataSync();
+    const sq = tf.mean(tf.square(z), [0, 1, 2]).dataSync();
+    // Weighted by images, so a short last batch counts for what it holds.
+    const n = z.shape[0];
+    for (let i = 0; i < c; i++) {
+      acc.mean[i]! += n * mean[i]!;
+      acc.sq[i]! += n * sq[i]!;
+    }
+    acc.n += n;
+  };
+  for (const batch of batches) tf.tidy(() => void mbv3Forward(p, trainExec(record), batch));
+  for (const [bn, acc] of sums) {
+    bn.mean = Float32Array.from(acc.mean, (v) => v / acc.n);
+    bn.variance = Float32Array.from(acc.sq, (v, i) => Math.max(0, v / acc.n - bn.mean[i]! ** 2));
+  }
+}
+
+export function mbv3Inference(p: Mbv3Params): Mbv3Inference {
+  const exec = inferenceExec();
+  return { run: (x, n) => tf.tidy(() => mbv3Forward(p, exec, x, n)), dispose: () => exec.dispose() };
+}
+
+export function countMbv3Macs(p: Mbv3Params): { total: number; heads: number[] } {
+  const { macro } = p.config;
+  const x = tf.zeros([1, macro.inputSize, macro.inputSize, macro.inChannels]) as tf.Tensor4D;
+  const exec = inferenceExec();
+  try {
+    const perHead = p.heads.map((_, n) => {
+      const tally = { macs: 0 };
+      tf.tidy(() => void mbv3Forward(p, countingExec(exec, tally), x, n + 1, true));
+      return tally.macs;
     });
+    const all = { macs: 0 };
+    tf.tidy(() => void mbv3Forward(p, countingExec(exec, all), x));
+    return { total: all.macs, heads: perHead };
+  } finally {
+    exec.dispose();
+    x.dispose();
+  }
+}
 
-  const calibrate = (batches: Iterable<tf.Tensor4D>): void => {
-    const sums = new Map<Bn, { mean: Float64Array; sq: Float64Array; n: number }>();
-    const record = (bn: Bn, z: tf.Tensor4D) => {
-      const c = z.shape[3];
-      const acc = sums.get(bn) ?? sums.set(bn, { mean: new Float64Array(c), sq: new Float64Array(c), n: 0 }).get(bn)!;
-      const mean = tf.mean(z, [0, 1, 2]).dataSync();
-      const sq = tf.mean(tf.square(z), [0, 1, 2]).dataSync();
-      // Weighted by images, so a short last batch counts for what it holds.
-      const n = z.shape[0];
-      for (let i = 0; i < c; i++) {
-        acc.mean[i]! += n * mean[i]!;
-        acc.sq[i]! += n * sq[i]!;
-      }
-      acc.n += n;
-    };
-    for (const batch of batches) tf.tidy(() => void forward(trainExec(record), batch));
-    for (const [bn, acc] of sums) {
-      bn.mean = Float32Array.from(acc.mean, (v) => v / acc.n);
-      bn.variance = Float32Array.from(acc.sq, (v, i) => Math.max(0, v / acc.n - bn.mean[i]! ** 2));
-    }
-  };
-
-  const inference = (): Mbv3Inference => {
-    const exec = inferenceExec();
-    return { run: (x, n) => tf.tidy(() => forward(exec, x, n)), dispose: () => exec.dispose() };
-  };
-
-  const countMacs = () => {
-    const x = tf.zeros([1, macro.inputSize, macro.inputSize, macro.inChannels]) as tf.Tensor4D;
-    const exec = inferenceExec();
-    try {
-      const perHead = heads.map((_, n) => {
-        const tally = { macs: 0 };
-        tf.tidy(() => void forward(countingExec(exec, tally), x, n + 1, true));
-        return tally.macs;
-      });
-      const all = { macs: 0 };
-      tf.tidy(() => void forward(countingExec(exec, all), x));
-      return { total: all.macs, heads: perHead };
-    } finally {
-      exec.dispose();
-      x.dispose();
-    }
-  };
-
+export function createMbv3Net(config: Mbv3Config, seed: number): Mbv3Net {
+  const make = createParamFactory(seed);
+  const p = buildMbv3Params(config, make);
   return {
     config,
     params: make.params,
     decayParams: make.weights,
     paramCount: make.params.reduce((s, v) => s + v.size, 0),
-    heads,
-    loss,
-    calibrate,
-    inference,
-    countMacs,
+    heads: p.heads,
+    loss: (x, oneHot) => mbv3Loss(p, x, oneHot),
+    calibrate: (batches) => calibrateMbv3(p, batches),
+    inference: () => mbv3Inference(p),
+    countMacs: () => countMbv3Macs(p),
     dispose: () => tf.dispose(make.params),
   };
 }

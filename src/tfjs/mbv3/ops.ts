@@ -7,53 +7,66 @@ registerMbv3Kernels();
 
 /** Batch norm with learnable γ, β and running statistics (set by calibration; mean 0, variance 1 until then). */
 export interface Bn {
-  readonly gamma: tf.Variable;
-  readonly beta: tf.Variable;
+  readonly gamma: tf.Tensor1D;
+  readonly beta: tf.Tensor1D;
   mean: Float32Array;
   variance: Float32Array;
 }
 
 /** Conv (no bias) followed by BN; a depthwise filter is [k, k, c, 1]. */
 export interface ConvBn {
-  readonly filter: tf.Variable;
+  readonly filter: tf.Tensor4D;
   readonly depthwise: boolean;
   readonly bn: Bn;
 }
 
 export interface Linear {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable;
+  readonly weight: tf.Tensor2D;
+  readonly bias: tf.Tensor1D;
 }
 
 export const BN_EPSILON = 1e-5;
 
-export interface ParamFactory {
+/**
+ * Makes a network's layers. `name` is the layer's place in the network (stable across architectures: 's2.b1.main.dw'),
+ * which lets a weight-sharing super-network hand out slices of the same weights to every sub-network.
+ */
+export interface LayerFactory {
+  convBn(name: string, k: number, cin: number, cout: number): ConvBn;
+  depthwiseBn(name: string, k: number, c: number): ConvBn;
+  linear(name: string, fin: number, fout: number): Linear;
+}
+
+export interface ParamFactory extends LayerFactory {
   readonly params: tf.Variable[];
   /** The weights of convolutions and linear layers: the ones weight decay applies to. */
   readonly weights: tf.Variable[];
-  convBn(k: number, cin: number, cout: number): ConvBn;
-  depthwiseBn(k: number, c: number): ConvBn;
-  linear(fin: number, fout: number): Linear;
+  /** Every variable by layer name and role ('.filter', '.gamma', '.beta', '.weight', '.bias'). */
+  readonly named: Map<string, tf.Variable>;
 }
 
 /** Seeded variables: every tensor draws from its own seed, so a network is the same on every backend and run. */
 export function createParamFactory(seed: number): ParamFactory {
   const params: tf.Variable[] = [];
   const weights: tf.Variable[] = [];
+  const named = new Map<string, tf.Variable>();
   let next = seed;
-  const uniform = (shape: number[], bound: number, decay: boolean): tf.Variable => {
-    const count = shape.reduce((a, b) => a * b, 1);
-    const values = seededValues(count, next++, bound);
-    // tidy frees the initial tensor; variables outlive it.
-    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape)));
+  const add = <T extends tf.Variable>(name: string, v: T, decay: boolean): T => {
+    if (named.has(name)) throw new Error(`mbv3: two layers named ${name}`);
+    named.set(name, v);
     params.push(v);
     if (decay) weights.push(v);
     return v;
   };
-  const bn = (c: number): Bn => {
-    const gamma = tf.tidy(() => tf.variable(tf.ones([c])));
-    const beta = tf.tidy(() => tf.variable(tf.zeros([c])));
-    params.push(gamma, beta);
+  const uniform = <T extends tf.Tensor>(name: string, shape: number[], bound: number, decay: boolean): T => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const values = seededValues(count, next++, bound);
+    // tidy frees the initial tensor; variables outlive it.
+    return add(name, tf.tidy(() => tf.variable(tf.tensor(values, shape))), decay) as unknown as T;
+  };
+  const bn = (name: string, c: number): Bn => {
+    const gamma = add(`${name}.gamma`, tf.tidy(() => tf.variable(tf.ones([c]))), false) as unknown as tf.Tensor1D;
+    const beta = add(`${name}.beta`, tf.tidy(() => tf.variable(tf.zeros([c]))), false) as unknown as tf.Tensor1D;
     return { gamma, beta, mean: new Float32Array(c), variance: new Float32Array(c).fill(1) };
   };
   // He-uniform for convs feeding BN and ReLU-like activations; PyTorch's nn.Linear default for linear layers.
@@ -61,9 +74,13 @@ export function createParamFactory(seed: number): ParamFactory {
   return {
     params,
     weights,
-    convBn: (k, cin, cout) => ({ filter: uniform([k, k, cin, cout], he(k * k * cin), true), depthwise: false, bn: bn(cout) }),
-    depthwiseBn: (k, c) => ({ filter: uniform([k, k, c, 1], he(k * k), true), depthwise: true, bn: bn(c) }),
-    linear: (fin, fout) => ({ weight: uniform([fin, fout], 1 / Math.sqrt(fin), true), bias: uniform([fout], 1 / Math.sqrt(fin), false) }),
+    named,
+    convBn: (name, k, cin, cout) => ({ filter: uniform(`${name}.filter`, [k, k, cin, cout], he(k * k * cin), true), depthwise: false, bn: bn(name, cout) }),
+    depthwiseBn: (name, k, c) => ({ filter: uniform(`${name}.filter`, [k, k, c, 1], he(k * k), true), depthwise: true, bn: bn(name, c) }),
+    linear: (name, fin, fout) => ({
+      weight: uniform(`${name}.weight`, [fin, fout], 1 / Math.sqrt(fin), true),
+      bias: uniform(`${name}.bias`, [fout], 1 / Math.sqrt(fin), false),
+    }),
   };
 }
 
@@ -121,15 +138,15 @@ export interface Exec {
   linear(x: tf.Tensor2D, p: Linear): tf.Tensor2D;
 }
 
-const linear = (x: tf.Tensor2D, p: Linear): tf.Tensor2D => tf.add(tf.matMul(x, p.weight as tf.Tensor2D), p.bias);
+const linear = (x: tf.Tensor2D, p: Linear): tf.Tensor2D => tf.add(tf.matMul(x, p.weight), p.bias);
 
 /** Batch-statistics BN; `record`, when given, sees every BN input (BN statistics calibration). */
 export function trainExec(record?: (bn: Bn, z: tf.Tensor4D) => void): Exec {
   return {
     convBn(x, p, stride, act) {
-      const z = convOnly(x, p.filter as tf.Tensor4D, p.depthwise, stride);
+      const z = convOnly(x, p.filter, p.depthwise, stride);
       record?.(p.bn, z);
-      return activate(batchNormTrain(z, p.bn.gamma as tf.Tensor1D, p.bn.beta as tf.Tensor1D), act);
+      return activate(batchNormTrain(z, p.bn.gamma, p.bn.beta), act);
     },
     linear,
   };

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type DatasetName, parseDatasetName } from '../data/datasets.js';
+import { UserError } from '../errors.js';
+import { createAnalyticEvaluator } from '../eval/analytic.js';
+import { combineEvaluators } from '../eval/combine.js';
+import { createLatencyEvaluator, type LatencySettings } from '../eval/latency.js';
+import { createSupernetEvaluator, type SupernetSettings } from '../eval/supernet.js';
+import { createTrainEvaluator, type TrainSettings } from '../eval/train.js';
+import type { Evaluator } from '../eval/types.js';
+import { buildMbv3Mini, mbv3MiniCost } from '../spaces/mbv3-mini/evaluators.js';
+import { createMbv3MiniSpace } from '../spaces/mbv3-mini/space.js';
+import { mbv3MiniFamily } from '../spaces/mbv3-mini/supernet.js';
+import type { SearchSpace } from '../space/types.js';
+import type { EvaluationStore } from '../store/types.js';
+import type { BackendName } from '../tfjs/backend.js';
+
+/*
+ * Built-in spaces: networks blocknas builds, trains and times itself (TensorFlow.js on this machine, datasets from
+ * npm), so they need no data directory. Each ships the block table blocknas's own pipeline produced
+ * (tables/<space>.json, rebuilt by `blocknas estimate <space> --out tables/<space>.json`), which is what `search`
+ * uses unless --table names another.
+ */
+
+export const BUILTIN_SPACES = ['mbv3-mini'] as const;
+export type BuiltinSpaceName = (typeof BUILTIN_SPACES)[number];
+
+export const DEFAULT_BUILTIN_SPACE: BuiltinSpaceName = 'mbv3-mini';
+
+export const BUILTIN_DESCRIPTIONS: Readonly<Record<BuiltinSpaceName, string>> = {
+  'mbv3-mini':
+    'MobileNetV3-style network for 28x28 images with the OFAv2 additions (parallel branches, dense skips, early exits): 12 nodes, 55 blocks; trained on MNIST / Fashion-MNIST and timed here with TensorFlow.js',
+};
+
+/** Latency "devices" of a built-in space: TensorFlow.js backends of the machine blocknas runs on. */
+export const BUILTIN_DEVICES: readonly BackendName[] = ['wasm', 'cpu'];
+
+export const EVALUATOR_KINDS = ['supernet', 'train'] as const;
+export type EvaluatorKind = (typeof EVALUATOR_KINDS)[number];
+
+export function isBuiltinSpace(name: string): name is BuiltinSpaceName {
+  return (BUILTIN_SPACES as readonly string[]).includes(name);
+}
+
+const SPACES: Readonly<Record<BuiltinSpaceName, () => SearchSpace>> = { 'mbv3-mini': createMbv3MiniSpace };
+
+export function builtinSpace(name: BuiltinSpaceName): SearchSpace {
+  return SPACES[name]();
+}
+
+/** Where the package keeps the shipped table (same relative place from src/builtin and dist/builtin). */
+export function shippedTablePath(name: BuiltinSpaceName): string {
+  return fileURLToPath(new URL(`../../tables/${name}.json`, import.meta.url));
+}
+
+export function hasShippedTable(name: BuiltinSpaceName): boolean {
+  return existsSync(shippedTablePath(name));
+}
+
+export interface BuiltinEvaluatorOptions {
+  readonly kind: EvaluatorKind;
+  readonly dataset: DatasetName;
+  readonly device: BackendName;
+  readonly supernet?: Partial<SupernetSettings>;
+  readonly train?: Partial<TrainSettings>;
+  readonly latency?: Partial<LatencySettings>;
+  /** Keeps the super-network's training checkpoints. */
+  readonly store?: EvaluationStore;
+  readonly log?: (line: string) => void;
+  readonly onTrainStep?: (done: number, total: number) => void;
+}
+
+export interface BuiltinEvaluator {
+  readonly evaluator: Evaluator;
+  /** Names every setting that changes the metrics: the store key of its evaluations. */
+  readonly key: string;
+  readonly accuracy: string;
+  readonly costs: readonly string[];
+}
+
+/** Accuracy (super-network or training from scratch), latency on one backend, FLOPs and params, as one evaluator. */
+export function builtinEvaluator(name: BuiltinSpaceName, o: BuiltinEvaluatorOptions): BuiltinEvaluator {
+  if (!(EVALUATOR_KINDS as readonly string[]).includes(o.kind)) {
+    throw new UserError(`--evaluator: expected one of ${EVALUATOR_KINDS.join(', ')}, got "${o.kind}"`);
+  }
+  const dataset = parseDatasetName(o.dataset);
+  const log = o.log ?? (() => {});
+  let accuracyPart: Evaluator & { settings: unknown };
+  if (o.kind === 'supernet') {
+    accuracyPart = createSupernetEvaluator({
+      family: mbv3MiniFamily(builtinSpace(name)),
+      settings: { ...o.supernet, dataset },
+      ...(o.store ? { store: o.store } : {}),
+      log,
+      ...(o.onTrainStep ? { onTrainStep: o.onTrainStep } : {}),
+    });
+  } else {
+    accuracyPart = createTrainEvaluator({ build: buildMbv3Mini, settings: { ...o.train, dataset }, log });
+  }
+  const latency = createLatencyEvaluator({ build: buildMbv3Mini, settings: { ...o.latency, backends: [o.device] } });
+  const analytic = createAnalyticEvaluator(name, mbv3MiniCost);
+  const evaluator = combineEvaluators(`${name}-${o.kind}`, [accuracyPart, latency, analytic]);
+  return {
+    evaluator,
+    key: JSON.stringify({ space: name, kind: o.kind, accuracy: accuracyPart.settings, latency: latency.settings }),
+    accuracy: `accuracy:${dataset}-val`,
+    costs: [`latency:${o.device}`, 'flops', 'params'],
+  };
+}

@@ -1,0 +1,243 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { batchTensors, type Dataset, type DatasetName, DEFAULT_SPLIT_SEED, firstN, loadDataset } from '../data/datasets.js';
+import { UserError } from '../errors.js';
+import { createRng, type Rng, shuffle } from '../random.js';
+import type { Genome } from '../space/types.js';
+import type { EvaluationStore } from '../store/types.js';
+import { type BackendName, initBackend } from '../tfjs/backend.js';
+import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from '../tfjs/checkpoint.js';
+import type { Mbv3Config, Mbv3Macro } from '../tfjs/mbv3/config.js';
+import { calibrateMbv3, mbv3Inference, mbv3Loss } from '../tfjs/mbv3/net.js';
+import { createMbv3Supernet, loadSupernetWeights, type Mbv3Supernet, supernetWeights } from '../tfjs/mbv3/supernet.js';
+import { batchesOf, learningRate, makeOptimizer, measureAccuracy, withDecay } from './train.js';
+import type { Evaluator, MetricInfo, Metrics } from './types.js';
+
+/*
+ * Weight-sharing evaluation (once-for-all / BigNAS): one super-network is trained with the sandwich rule (every
+ * step: the largest sub-network, the smallest, and a few random ones, gradients summed), then any sub-network is
+ * evaluated with the weights it inherits, after re-estimating its BN statistics on training images (OFA's
+ * set_running_statistics). Estimating a block table then costs one training and m·n inferences, not m·n trainings.
+ * Training saves a checkpoint (weights and Adam state) in the store every few steps, so a killed run resumes
+ * training where it stopped; evaluations go to the store through cachedEvaluator as usual.
+ */
+
+export interface SupernetSettings {
+  readonly dataset: DatasetName;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly weightDecay: number;
+  /** Seeds the shared weights, the batch order and the sampled sub-networks. */
+  readonly seed: number;
+  /** Random sub-networks per step besides the largest and the smallest. */
+  readonly randomSubnets: number;
+  readonly trainSize?: number;
+  readonly valSize?: number;
+  readonly testSize?: number;
+  /** Training images each sub-network's BN statistics are computed on. */
+  readonly calibrationImages: number;
+  readonly backend: BackendName;
+  readonly splitSeed: number;
+}
+
+export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
+  dataset: 'fashion-mnist',
+  epochs: 1,
+  batchSize: 32,
+  lr: 0.01,
+  weightDecay: 4e-5,
+  seed: 0,
+  randomSubnets: 1,
+  trainSize: 7000,
+  valSize: 2000,
+  testSize: 2000,
+  calibrationImages: 500,
+  backend: 'wasm',
+  splitSeed: DEFAULT_SPLIT_SEED,
+};
+
+/** A space whose networks are sub-networks of one MobileNetV3-family super-network. */
+export interface SupernetFamily {
+  readonly space: string;
+  readonly macro: Mbv3Macro;
+  readonly largest: Genome;
+  readonly smallest: Genome;
+  /** A uniformly drawn valid genome. */
+  sample(rng: Rng): Genome;
+  configOf(g: Genome): Mbv3Config;
+}
+
+export interface SupernetEvaluatorOptions {
+  readonly family: SupernetFamily;
+  readonly settings?: Partial<SupernetSettings>;
+  /** Where training checkpoints go (and come from, on a re-run); none: training is not resumable. */
+  readonly store?: EvaluationStore;
+  /** Steps between checkpoints. */
+  readonly checkpointEvery?: number;
+  readonly log?: (line: string) => void;
+  /** Training progress: steps done of all steps. */
+  readonly onTrainStep?: (done: number, total: number) => void;
+}
+
+export interface SupernetEvaluator extends Evaluator {
+  readonly settings: SupernetSettings;
+  /** Names the settings: evaluations and checkpoints of equal keys are interchangeable. */
+  readonly key: string;
+}
+
+export function supernetMetrics(dataset: DatasetName): MetricInfo[] {
+  const how = 'with weights inherited from the trained super-network and BN statistics recomputed (no training of its own)';
+  return [
+    { id: `accuracy:${dataset}-val`, kind: 'accuracy', unit: '%', source: 'measured', description: `top-1 on the ${dataset} validation split, ${how}` },
+    { id: `accuracy:${dataset}-test`, kind: 'accuracy', unit: '%', source: 'measured', description: `top-1 on the ${dataset} test split (reported only), ${how}` },
+  ];
+}
+
+function checkSettings(s: SupernetSettings): SupernetSettings {
+  const posInt = (v: number | undefined) => v === undefined || (Number.isInteger(v) && v > 0);
+  for (const [flag, v] of [
+    ['--epochs', s.epochs],
+    ['--batch-size', s.batchSize],
+    ['--train-size', s.trainSize],
+    ['--val-size', s.valSize],
+    ['--test-size', s.testSize],
+    ['--calibration-images', s.calibrationImages],
+  ] as const) {
+    if (!posInt(v)) throw new UserError(`${flag}: expected a positive integer, got ${v}`);
+  }
+  if (!(Number.isInteger(s.randomSubnets) && s.randomSubnets >= 0)) throw new UserError(`--random-subnets: expected an integer >= 0, got ${s.randomSubnets}`);
+  if (!(s.lr > 0)) throw new UserError(`--lr: expected a positive number, got ${s.lr}`);
+  if (!(s.weightDecay >= 0)) throw new UserError(`--weight-decay: expected a number >= 0, got ${s.weightDecay}`);
+  return s;
+}
+
+export function createSupernetEvaluator(options: SupernetEvaluatorOptions): SupernetEvaluator {
+  const settings = checkSettings({ ...DEFAULT_SUPERNET_SETTINGS, ...options.settings });
+  const { family } = options;
+  const key = `supernet:${family.space}:${JSON.stringify(settings)}`;
+  let ready: Promise<Mbv3Supernet> | null = null;
+  const log = options.log ?? (() => {});
+  return {
+    name: `supernet-${settings.dataset}`,
+    provides: supernetMetrics(settings.dataset),
+    settings,
+    key,
+    async evaluate(archs, ctx) {
+      await initBackend(settings.backend);
+      const ds = loadDataset(settings.dataset, settings.splitSeed);
+      ready ??= trainSupernet(family, ds, settings, { ...options, key, log }, ctx?.signal).catch((e: unknown) => {
+        ready = null;
+        throw e;
+      });
+      const sn = await ready;
+      const train = settings.trainSize === undefined ? ds.train : firstN(ds.train, settings.trainSize);
+      const calib = firstN(train, Math.min(settings.calibrationImages, train.size));
+      const out: Metrics[] = [];
+      for (const g of archs) {
+        if (ctx?.signal?.aborted) throw new Error('evaluation aborted');
+        const view = sn.subnet(family.configOf(g));
+        try {
+          calibrateMbv3(view.params, batchesOf(ds, calib, 250));
+          out.push(measureAccuracy(mbv3Inference(view.params), view.params.heads, ds, settings));
+        } finally {
+          view.dispose();
+        }
+        // Lets signal handlers run between networks.
+        await new Promise((r) => setImmediate(r));
+      }
+      return out;
+    },
+  };
+}
+
+interface CheckpointMeta {
+  readonly key: string;
+  readonly step: number;
+  readonly total: number;
+  readonly params: number;
+}
+
+/** Trains the super-network (or finishes training it from the store's checkpoint) and returns it. */
+async function trainSupernet(
+  family: SupernetFamily,
+  ds: Dataset,
+  s: SupernetSettings,
+  o: SupernetEvaluatorOptions & { key: string; log: (line: string) => void },
+  signal: AbortSignal | undefined,
+): Promise<Mbv3Supernet> {
+  const sn = createMbv3Supernet(family.macro, s.seed);
+  const train = s.trainSize === undefined ? ds.train : firstN(ds.train, s.trainSize, '--train-size');
+  const stepsPerEpoch = Math.floor(train.size / s.batchSize);
+  if (stepsPerEpoch === 0) throw new UserError(`--batch-size ${s.batchSize}: larger than the ${train.size} training images`);
+  const total = stepsPerEpoch * s.epochs;
+  const { opt, setLr } = makeOptimizer({ optimizer: 'adam', lr: s.lr });
+  const blobKey = `checkpoint:${o.key}`;
+  let step = 0;
+  const saved = o.store?.getBlob(blobKey);
+  if (saved) {
+    const { meta, arrays } = decodeCheckpoint<CheckpointMeta>(saved);
+    if (meta.key !== o.key || meta.params !== sn.params.length) throw new Error('supernet checkpoint: saved for other settings');
+    loadSupernetWeights(sn, arrays.slice(0, sn.params.length).map((a) => a.data));
+    const optState = arrays.slice(sn.params.length);
+    if (optState.length > 0) {
+      await opt.setWeights(optState.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, [...a.shape], a.name === 'iter' ? 'int32' : 'float32') })));
+    }
+    step = meta.step;
+    o.log(step >= total ? 'super-network: trained (from the store)' : `super-network: resuming training at step ${step}/${total}`);
+  }
+  const checkpoint = async () => {
+    if (!o.store) return;
+    const weights = supernetWeights(sn);
+    const arrays: NamedArray[] = sn.params.map((v, i) => ({ name: sn.names[i]!, shape: v.shape, data: weights[i]! }));
+    for (const w of step > 0 ? await opt.getWeights() : []) arrays.push({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) });
+    o.store.putBlob(blobKey, encodeCheckpoint({ key: o.key, step, total, params: sn.params.length } satisfies CheckpointMeta, arrays));
+  };
+  const every = o.checkpointEvery ?? 20;
+  const largest = family.configOf(family.largest);
+  const smallest = family.configOf(family.smallest);
+  const order = Array.from({ length: train.size }, (_, i) => i);
+  let orderEpoch = -1;
+  const t0 = performance.now();
+  const startStep = step;
+  try {
+    while (step < total) {
+      if (signal?.aborted) throw new Error('training aborted');
+      const epoch = Math.floor(step / stepsPerEpoch);
+      if (epoch !== orderEpoch) {
+        // Each epoch's order depends on the seed and the epoch alone, so a resumed run sees the same batches.
+        order.sort((a, b) => a - b);
+        shuffle(order, createRng((s.seed * 7919 + epoch) | 0));
+        orderEpoch = epoch;
+      }
+      const b = step % stepsPerEpoch;
+      const rng = createRng((s.seed * 104729 + step * 31 + 17) | 0);
+      const configs = [largest, smallest, ...Array.from({ length: s.randomSubnets }, () => family.configOf(family.sample(rng)))];
+      setLr(learningRate({ lr: s.lr, schedule: { kind: 'cosine' } }, step, total, epoch));
+      const { x, y } = batchTensors(ds, train, order.slice(b * s.batchSize, (b + 1) * s.batchSize));
+      const loss = opt.minimize(
+        () => {
+          const losses = configs.map((c) => mbv3Loss(sn.subnet(c).params, x, y));
+          return withDecay(tf.addN(losses) as tf.Scalar, sn.decayParams, s.weightDecay);
+        },
+        true,
+        sn.params as tf.Variable[],
+      );
+      const value = loss?.dataSync()[0] ?? Number.NaN;
+      tf.dispose([x, y, loss as tf.Scalar]);
+      step++;
+      o.onTrainStep?.(step, total);
+      if (step % every === 0 || step === total) await checkpoint();
+      if (step % stepsPerEpoch === 0 || step === total) {
+        const secs = (performance.now() - t0) / 1000;
+        o.log(`super-network: step ${step}/${total}, loss ${(value / configs.length).toFixed(4)} per sub-network, ${secs.toFixed(0)} s (${((step - startStep) * s.batchSize * configs.length / secs).toFixed(0)} sub-network images/s)`);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    return sn;
+  } catch (e) {
+    sn.dispose();
+    throw e;
+  } finally {
+    opt.dispose();
+  }
+}
