@@ -57,21 +57,55 @@ export function hasShippedTable(name: BuiltinSpaceName): boolean {
   return existsSync(shippedTablePath(name));
 }
 
-export interface BuiltinEvaluatorOptions {
+/** How accuracy is measured, as plain JSON: a worker thread rebuilds the same evaluator from it. */
+export interface AccuracySpec {
+  readonly space: BuiltinSpaceName;
   readonly kind: EvaluatorKind;
   readonly dataset: DatasetName;
-  readonly device: BackendName;
   readonly supernet?: Partial<SupernetSettings>;
   readonly train?: Partial<TrainSettings>;
-  readonly latency?: Partial<LatencySettings>;
-  /** Keeps the super-network's training checkpoints. */
+}
+
+export interface AccuracyHooks {
+  /** Keeps the super-network's training checkpoints (and hands a finished one to workers). */
   readonly store?: EvaluationStore;
   readonly log?: (line: string) => void;
   readonly onTrainStep?: (done: number, total: number) => void;
 }
 
+export type AccuracyEvaluator = Evaluator & { readonly settings: object; readonly key?: string };
+
+/** The accuracy evaluator of a spec: weight sharing (supernet) or every network trained from scratch (train). */
+export function accuracyEvaluator(spec: AccuracySpec, hooks: AccuracyHooks = {}): AccuracyEvaluator {
+  if (!(EVALUATOR_KINDS as readonly string[]).includes(spec.kind)) {
+    throw new UserError(`--evaluator: expected one of ${EVALUATOR_KINDS.join(', ')}, got "${spec.kind}"`);
+  }
+  const dataset = parseDatasetName(spec.dataset);
+  const log = hooks.log ?? (() => {});
+  if (spec.kind === 'supernet') {
+    return createSupernetEvaluator({
+      family: mbv3MiniFamily(builtinSpace(spec.space)),
+      settings: { ...spec.supernet, dataset },
+      ...(hooks.store ? { store: hooks.store } : {}),
+      log,
+      ...(hooks.onTrainStep ? { onTrainStep: hooks.onTrainStep } : {}),
+    });
+  }
+  return createTrainEvaluator({ build: buildMbv3Mini, settings: { ...spec.train, dataset }, log });
+}
+
+export interface BuiltinEvaluatorOptions extends AccuracyHooks {
+  readonly accuracy: AccuracySpec;
+  readonly device: BackendName;
+  readonly latency?: Partial<LatencySettings>;
+  /** Evaluates accuracy on a worker-thread pool (latency is always timed here, one network at a time). */
+  readonly pool?: (inner: AccuracyEvaluator) => Evaluator;
+}
+
 export interface BuiltinEvaluator {
   readonly evaluator: Evaluator;
+  /** The accuracy part, in this thread (for the super-network's fine-tuning). */
+  readonly accuracyPart: AccuracyEvaluator;
   /** Names every setting that changes the metrics: the store key of its evaluations. */
   readonly key: string;
   readonly accuracy: string;
@@ -80,30 +114,15 @@ export interface BuiltinEvaluator {
 
 /** Accuracy (super-network or training from scratch), latency on one backend, FLOPs and params, as one evaluator. */
 export function builtinEvaluator(name: BuiltinSpaceName, o: BuiltinEvaluatorOptions): BuiltinEvaluator {
-  if (!(EVALUATOR_KINDS as readonly string[]).includes(o.kind)) {
-    throw new UserError(`--evaluator: expected one of ${EVALUATOR_KINDS.join(', ')}, got "${o.kind}"`);
-  }
-  const dataset = parseDatasetName(o.dataset);
-  const log = o.log ?? (() => {});
-  let accuracyPart: Evaluator & { settings: unknown };
-  if (o.kind === 'supernet') {
-    accuracyPart = createSupernetEvaluator({
-      family: mbv3MiniFamily(builtinSpace(name)),
-      settings: { ...o.supernet, dataset },
-      ...(o.store ? { store: o.store } : {}),
-      log,
-      ...(o.onTrainStep ? { onTrainStep: o.onTrainStep } : {}),
-    });
-  } else {
-    accuracyPart = createTrainEvaluator({ build: buildMbv3Mini, settings: { ...o.train, dataset }, log });
-  }
+  const accuracyPart = accuracyEvaluator(o.accuracy, o);
   const latency = createLatencyEvaluator({ build: buildMbv3Mini, settings: { ...o.latency, backends: [o.device] } });
   const analytic = createAnalyticEvaluator(name, mbv3MiniCost);
-  const evaluator = combineEvaluators(`${name}-${o.kind}`, [accuracyPart, latency, analytic]);
+  const evaluator = combineEvaluators(`${name}-${o.accuracy.kind}`, [o.pool ? o.pool(accuracyPart) : accuracyPart, latency, analytic]);
   return {
     evaluator,
-    key: JSON.stringify({ space: name, kind: o.kind, accuracy: accuracyPart.settings, latency: latency.settings }),
-    accuracy: `accuracy:${dataset}-val`,
+    accuracyPart,
+    key: JSON.stringify({ space: name, kind: o.accuracy.kind, accuracy: accuracyPart.settings, latency: latency.settings }),
+    accuracy: `accuracy:${o.accuracy.dataset}-val`,
     costs: [`latency:${o.device}`, 'flops', 'params'],
   };
 }

@@ -1,10 +1,10 @@
-import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { BUILTIN_DEVICES, builtinEvaluator, builtinSpace, type BuiltinSpaceName, type EvaluatorKind } from '../builtin/spaces.js';
+import { defaultWorkers } from '../builtin/pool.js';
+import { type BuiltinEstimate, estimateBuiltinTable } from '../builtin/estimate.js';
+import { type AccuracySpec, BUILTIN_DEVICES, type BuiltinSpaceName, EVALUATOR_KINDS, type EvaluatorKind } from '../builtin/spaces.js';
+import type { LatencySettings } from '../eval/latency.js';
 import { type DatasetName, parseDatasetName } from '../data/datasets.js';
 import { UserError } from '../errors.js';
-import { cachedEvaluator } from '../eval/cached.js';
-import type { BlockTable } from '../predict/block-table.js';
 import { ESTIMATORS } from '../predict/estimators/index.js';
 import { createMemoryStore } from '../store/memory.js';
 import { openSqliteStore } from '../store/sqlite.js';
@@ -23,6 +23,7 @@ export interface BuiltinEstimateOptions {
   calibrationImages?: string;
   randomSubnets?: string;
   repeats?: string;
+  workers?: string;
 }
 
 export const BUILTIN_ONLY_FLAGS: readonly (keyof BuiltinEstimateOptions)[] = [
@@ -35,33 +36,25 @@ export const BUILTIN_ONLY_FLAGS: readonly (keyof BuiltinEstimateOptions)[] = [
   'calibrationImages',
   'randomSubnets',
   'repeats',
+  'workers',
 ];
 
 export const BUILTIN_DEFAULT_DATASET: DatasetName = 'fashion-mnist';
-/** Regression on this many networks: about 3x the m(n-1)+1 = 44 a block table needs at the least. */
-export const BUILTIN_DEFAULT_BUDGET = 150;
+/** Regression on this many networks: about 2.3x the m(n-1)+1 = 44 a block table needs at the least. */
+export const BUILTIN_DEFAULT_BUDGET = 100;
 
-export interface BuiltinEstimate {
-  readonly table: BlockTable;
-  readonly fresh: number;
-  readonly reused: number;
-  readonly interrupted: boolean;
+export interface BuiltinEvaluation {
+  readonly accuracy: AccuracySpec;
+  readonly device: BackendName;
+  readonly latency: Partial<LatencySettings>;
+  readonly workers: number;
 }
 
-/**
- * Estimates a built-in space's block table from networks evaluated here (super-network or trained from scratch,
- * timed on this machine). Every evaluation and the super-network's training checkpoints go to --store as they
- * finish, so the same command after a kill or Ctrl-C continues where it stopped.
- */
-export async function estimateBuiltin(name: BuiltinSpaceName, opts: CommonOptions & BuiltinEstimateOptions, signal: AbortSignal): Promise<BuiltinEstimate> {
-  const space = builtinSpace(name);
+/** The evaluation flags of a built-in space (shared by estimate and evolve), checked: one-line errors naming the flag. */
+export function parseBuiltinEvaluation(name: BuiltinSpaceName, opts: CommonOptions & BuiltinEstimateOptions): BuiltinEvaluation {
   const dataset = parseDatasetName(opts.dataset ?? BUILTIN_DEFAULT_DATASET);
   const device = (opts.device ?? 'wasm') as BackendName;
   if (!BUILTIN_DEVICES.includes(device)) throw new UserError(`--device: expected one of ${BUILTIN_DEVICES.join(', ')} (TensorFlow.js backends timed here), got "${opts.device}"`);
-  const estimatorName = opts.estimator ?? DEFAULT_ESTIMATOR;
-  const estimator = ESTIMATORS.find((e) => e.name === estimatorName);
-  if (!estimator) throw new UserError(`--estimator: unknown "${estimatorName}" (one of ${ESTIMATORS.map((e) => e.name).join(', ')})`);
-  const budget = parseIntOption('--budget', opts.budget, 1) ?? BUILTIN_DEFAULT_BUDGET;
   const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
   const int = (flag: string, v: string | undefined, min = 1) => parseIntOption(flag, v, min);
   const sizes = {
@@ -74,47 +67,38 @@ export async function estimateBuiltin(name: BuiltinSpaceName, opts: CommonOption
   const randomSubnets = int('--random-subnets', opts.randomSubnets, 0);
   const repeats = int('--repeats', opts.repeats);
   const kind = (opts.evaluator ?? 'supernet') as EvaluatorKind;
+  if (!EVALUATOR_KINDS.includes(kind)) throw new UserError(`--evaluator: expected one of ${EVALUATOR_KINDS.join(', ')}, got "${opts.evaluator}"`);
+  return {
+    accuracy: { space: name, kind, dataset, supernet: { ...sizes, seed, ...defined('randomSubnets', randomSubnets) }, train: { ...sizes, seed } },
+    device,
+    latency: { ...defined('repeats', repeats) },
+    workers: int('--workers', opts.workers) ?? defaultWorkers(),
+  };
+}
+
+/** `estimate <built-in space>`: its flags checked and turned into a request (src/builtin/estimate.ts). */
+export async function estimateBuiltin(name: BuiltinSpaceName, opts: CommonOptions & BuiltinEstimateOptions, signal: AbortSignal): Promise<BuiltinEstimate> {
+  const ev = parseBuiltinEvaluation(name, opts);
+  const estimatorName = opts.estimator ?? DEFAULT_ESTIMATOR;
+  const estimator = ESTIMATORS.find((e) => e.name === estimatorName);
+  if (!estimator) throw new UserError(`--estimator: unknown "${estimatorName}" (one of ${ESTIMATORS.map((e) => e.name).join(', ')})`);
+  const budget = parseIntOption('--budget', opts.budget, 1) ?? BUILTIN_DEFAULT_BUDGET;
+  const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
   const store = opts.store ? openSqliteStore(resolve(opts.store)) : createMemoryStore();
   const quiet = opts.json ?? false;
   try {
-    const be = builtinEvaluator(name, {
-      kind,
-      dataset,
-      device,
-      supernet: { ...sizes, seed, ...defined('randomSubnets', randomSubnets) },
-      train: { ...sizes, seed },
-      latency: { ...defined('repeats', repeats) },
+    return await estimateBuiltinTable({
+      space: name,
+      ...ev,
+      estimator,
+      budget,
+      seed,
       store,
+      signal,
       log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
       onTrainStep: progressReporter(`estimate ${name}: super-network training`, quiet, 'steps'),
+      onProgress: progressReporter(`estimate ${name} (${estimatorName}, ${ev.accuracy.kind})`, quiet),
     });
-    const cached = cachedEvaluator(be.evaluator, store, be.key, { chunk: 1 });
-    const abortable = { ...cached, evaluate: (archs: Parameters<typeof cached.evaluate>[0]) => cached.evaluate(archs, { signal }) };
-    let table: BlockTable;
-    try {
-      table = await estimator.estimate({
-        space,
-        evaluator: abortable,
-        accuracy: be.accuracy,
-        costs: be.costs,
-        budget,
-        seed,
-        graphAware: false,
-        dataset,
-        device,
-        onProgress: progressReporter(`estimate ${name} (${estimatorName}, ${kind})`, quiet),
-      });
-    } catch (e) {
-      if (signal.aborted) return { table: undefined as unknown as BlockTable, fresh: cached.fresh, reused: cached.reused, interrupted: true };
-      throw e;
-    }
-    const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-    const notes = [
-      ...(table.notes ?? []),
-      `${be.accuracy}: ${kind === 'supernet' ? 'sub-networks of one weight-sharing super-network (sandwich rule), BN statistics recomputed per network' : 'every network trained from scratch'}; settings ${be.key}`,
-      `latency:${device}: median batch-1 inference measured with TensorFlow.js ${device} on ${cpu} (${cpus().length} cores), Node ${process.versions.node}; other machines differ`,
-    ];
-    return { table: { ...table, notes }, fresh: cached.fresh, reused: cached.reused, interrupted: false };
   } finally {
     store.close();
   }

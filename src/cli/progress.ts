@@ -8,12 +8,16 @@ export function progressReporter(label: string, quiet = false, unit = 'networks 
   if (quiet) return () => {};
   const start = Date.now();
   let last = 0;
+  // The pace is measured from the first report: work before it (a super-network's training) says nothing about it.
+  let first: { at: number; done: number } | null = null;
   return (done, total) => {
     const now = Date.now();
+    first ??= { at: now, done };
     if (done < total && now - last < (process.stderr.isTTY ? 100 : 15_000)) return;
     last = now;
     const secs = (now - start) / 1000;
-    const msg = `${label}: ${done}/${total} ${unit} (${secs.toFixed(1)}s${timeLeft(secs, done, total)})`;
+    const left = timeLeft((now - first.at) / 1000, done - first.done, total - first.done);
+    const msg = `${label}: ${done}/${total} ${unit} (${secs.toFixed(1)}s${left})`;
     if (process.stderr.isTTY) process.stderr.write(`\r${msg}${done >= total ? '\n' : ''}`);
     else process.stderr.write(msg + '\n');
   };

@@ -3,13 +3,14 @@ import { batchTensors, type Dataset, type DatasetName, DEFAULT_SPLIT_SEED, first
 import { UserError } from '../errors.js';
 import { createRng, type Rng, shuffle } from '../random.js';
 import type { Genome } from '../space/types.js';
+import { createMemoryStore } from '../store/memory.js';
 import type { EvaluationStore } from '../store/types.js';
 import { type BackendName, initBackend } from '../tfjs/backend.js';
 import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from '../tfjs/checkpoint.js';
 import type { Mbv3Config, Mbv3Macro } from '../tfjs/mbv3/config.js';
 import { calibrateMbv3, mbv3Inference, mbv3Loss } from '../tfjs/mbv3/net.js';
-import { createMbv3Supernet, loadSupernetWeights, type Mbv3Supernet, supernetWeights } from '../tfjs/mbv3/supernet.js';
-import { batchesOf, learningRate, makeOptimizer, measureAccuracy, withDecay } from './train.js';
+import { createMbv3Supernet, extractSubnet, loadSupernetWeights, type Mbv3Supernet, supernetWeights } from '../tfjs/mbv3/supernet.js';
+import { batchesOf, DEFAULT_TRAIN_SETTINGS, learningRate, makeOptimizer, measureAccuracy, type TrainableNet, trainNetwork, type TrainSettings, withDecay } from './train.js';
 import type { Evaluator, MetricInfo, Metrics } from './types.js';
 
 /*
@@ -48,10 +49,11 @@ export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
   weightDecay: 4e-5,
   seed: 0,
   randomSubnets: 1,
-  trainSize: 7000,
-  valSize: 2000,
-  testSize: 2000,
-  calibrationImages: 500,
+  // Sized so that the whole block estimation of mbv3-mini fits in about a quarter of an hour on two cores.
+  trainSize: 5000,
+  valSize: 1500,
+  testSize: 250,
+  calibrationImages: 300,
   backend: 'wasm',
   splitSeed: DEFAULT_SPLIT_SEED,
 };
@@ -83,6 +85,22 @@ export interface SupernetEvaluator extends Evaluator {
   readonly settings: SupernetSettings;
   /** Names the settings: evaluations and checkpoints of equal keys are interchangeable. */
   readonly key: string;
+  /**
+   * Trains the super-network if it is not yet (or loads it from the store) and returns its final checkpoint as a
+   * store blob: what a worker thread needs to evaluate sub-networks without training again.
+   */
+  prepare(signal?: AbortSignal): Promise<{ readonly key: string; readonly data: Uint8Array }>;
+  /**
+   * NATv2's post-processing: each network starts from its inherited weights and trains on its own for `epochs`
+   * (Adam at `lr`, cosine), then is measured as the train evaluator measures (plus `train-seconds`).
+   */
+  fineTune(archs: readonly Genome[], options: FineTuneOptions, signal?: AbortSignal): Promise<Metrics[]>;
+}
+
+export interface FineTuneOptions {
+  readonly epochs: number;
+  /** Default: a tenth of the super-network's learning rate. */
+  readonly lr?: number;
 }
 
 export function supernetMetrics(dataset: DatasetName): MetricInfo[] {
@@ -115,21 +133,66 @@ export function createSupernetEvaluator(options: SupernetEvaluatorOptions): Supe
   const settings = checkSettings({ ...DEFAULT_SUPERNET_SETTINGS, ...options.settings });
   const { family } = options;
   const key = `supernet:${family.space}:${JSON.stringify(settings)}`;
+  // Without a store of its own, checkpoints still go somewhere: prepare() hands the last one to worker threads.
+  const store = options.store ?? createMemoryStore();
   let ready: Promise<Mbv3Supernet> | null = null;
   const log = options.log ?? (() => {});
+  const trained = async (signal: AbortSignal | undefined): Promise<{ sn: Mbv3Supernet; ds: Dataset }> => {
+    await initBackend(settings.backend);
+    const ds = loadDataset(settings.dataset, settings.splitSeed);
+    ready ??= trainSupernet(family, ds, settings, { ...options, store, key, log }, signal).catch((e: unknown) => {
+      ready = null;
+      throw e;
+    });
+    return { sn: await ready, ds };
+  };
   return {
     name: `supernet-${settings.dataset}`,
     provides: supernetMetrics(settings.dataset),
     settings,
     key,
+    async prepare(signal) {
+      await trained(signal);
+      const blobKey = checkpointKey(key);
+      return { key: blobKey, data: store.getBlob(blobKey)! };
+    },
+    async fineTune(archs, ft, signal) {
+      if (!(Number.isInteger(ft.epochs) && ft.epochs > 0)) throw new UserError(`--fine-tune: expected a positive number of epochs, got ${ft.epochs}`);
+      const { sn, ds } = await trained(signal);
+      const s: TrainSettings = {
+        ...DEFAULT_TRAIN_SETTINGS,
+        dataset: settings.dataset,
+        epochs: ft.epochs,
+        batchSize: settings.batchSize,
+        lr: ft.lr ?? settings.lr / 10,
+        weightDecay: settings.weightDecay,
+        seed: settings.seed,
+        ...(settings.trainSize !== undefined ? { trainSize: settings.trainSize } : {}),
+        ...(settings.valSize !== undefined ? { valSize: settings.valSize } : {}),
+        ...(settings.testSize !== undefined ? { testSize: settings.testSize } : {}),
+        calibrationImages: settings.calibrationImages,
+        backend: settings.backend,
+        splitSeed: settings.splitSeed,
+      };
+      const out: Metrics[] = [];
+      for (const [i, g] of archs.entries()) {
+        const ex = extractSubnet(sn, family.configOf(g));
+        const net: TrainableNet = {
+          params: ex.variables,
+          decayParams: ex.decay,
+          heads: ex.params.heads,
+          loss: (x, y) => mbv3Loss(ex.params, x, y),
+          calibrate: (batches) => calibrateMbv3(ex.params, batches),
+          inference: () => mbv3Inference(ex.params),
+          dispose: () => ex.dispose(),
+        };
+        out.push(trainNetwork(net, ds, s, signal, (line) => log(`fine-tune [${i + 1}/${archs.length}] ${line}`)));
+        await new Promise((r) => setImmediate(r));
+      }
+      return out;
+    },
     async evaluate(archs, ctx) {
-      await initBackend(settings.backend);
-      const ds = loadDataset(settings.dataset, settings.splitSeed);
-      ready ??= trainSupernet(family, ds, settings, { ...options, key, log }, ctx?.signal).catch((e: unknown) => {
-        ready = null;
-        throw e;
-      });
-      const sn = await ready;
+      const { sn, ds } = await trained(ctx?.signal);
       const train = settings.trainSize === undefined ? ds.train : firstN(ds.train, settings.trainSize);
       const calib = firstN(train, Math.min(settings.calibrationImages, train.size));
       const out: Metrics[] = [];
@@ -149,6 +212,8 @@ export function createSupernetEvaluator(options: SupernetEvaluatorOptions): Supe
     },
   };
 }
+
+const checkpointKey = (key: string) => `checkpoint:${key}`;
 
 interface CheckpointMeta {
   readonly key: string;
@@ -171,7 +236,7 @@ async function trainSupernet(
   if (stepsPerEpoch === 0) throw new UserError(`--batch-size ${s.batchSize}: larger than the ${train.size} training images`);
   const total = stepsPerEpoch * s.epochs;
   const { opt, setLr } = makeOptimizer({ optimizer: 'adam', lr: s.lr });
-  const blobKey = `checkpoint:${o.key}`;
+  const blobKey = checkpointKey(o.key);
   let step = 0;
   const saved = o.store?.getBlob(blobKey);
   if (saved) {

@@ -104,7 +104,7 @@ export function createTrainEvaluator(options: TrainEvaluatorOptions): Evaluator 
       const out: Metrics[] = [];
       for (const [i, g] of archs.entries()) {
         if (ctx?.signal?.aborted) throw new Error('training aborted');
-        out.push(trainOne(options.build(g, settings.seed), ds, settings, ctx?.signal, (line) => log(`[${i + 1}/${archs.length}] ${line}`)));
+        out.push(trainNetwork(options.build(g, settings.seed), ds, settings, ctx?.signal, (line) => log(`[${i + 1}/${archs.length}] ${line}`)));
       }
       return out;
     },
@@ -144,7 +144,8 @@ export function makeOptimizer(s: Pick<TrainSettings, 'optimizer' | 'lr'>): { opt
   return { opt, setLr: (lr) => ((opt as unknown as { learningRate: number }).learningRate = lr) };
 }
 
-function trainOne(net: TrainableNet, ds: Dataset, s: TrainSettings, signal: AbortSignal | undefined, log: (line: string) => void): Metrics {
+/** Trains `net` (then disposes it) and measures its accuracy: the loop of the train evaluator, for any trainable net. */
+export function trainNetwork(net: TrainableNet, ds: Dataset, s: TrainSettings, signal: AbortSignal | undefined, log: (line: string) => void): Metrics {
   const train = s.trainSize === undefined ? ds.train : firstN(ds.train, s.trainSize, '--train-size');
   const { opt, setLr } = makeOptimizer(s);
   try {

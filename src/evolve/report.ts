@@ -23,8 +23,18 @@ export interface EvolveReport {
   readonly frame: { readonly ideal: readonly number[]; readonly nadir: readonly number[]; readonly referenceOffset: number; readonly note: string };
   readonly pareto: readonly { arch: string; metrics: Readonly<Record<string, number>> }[];
   readonly history: readonly { step: number; evaluations: number; hypervolume: number; ratio?: number }[];
-  readonly postProcessing: { readonly status: 'not-available' | 'not-requested'; readonly reason: string };
+  readonly postProcessing: PostProcessing;
 }
+
+export type PostProcessing =
+  | { readonly status: 'not-available' | 'not-requested'; readonly reason: string }
+  | {
+      readonly status: 'done';
+      readonly reason: string;
+      readonly epochs: number;
+      /** Every Pareto network's metrics after fine-tuning (the search's figures are in `pareto`). */
+      readonly networks: readonly { arch: string; metrics: Readonly<Record<string, number>> }[];
+    };
 
 export function buildReport(
   target: EvolveTarget,
@@ -65,7 +75,7 @@ export function buildReport(
     pareto,
     history: result.history.map((h) => ({ step: h.step, evaluations: h.evaluations, hypervolume: h.hypervolume, ...ratio(h.hypervolume) })),
     postProcessing: target.fineTune.available
-      ? { status: 'not-requested', reason: 'fine-tuning was not requested' }
+      ? { status: 'not-requested', reason: 'fine-tuning was not requested (--fine-tune <epochs>)' }
       : { status: 'not-available', reason: target.fineTune.reason },
   };
 }
@@ -78,13 +88,16 @@ const csv = (header: readonly string[], rows: readonly (readonly (string | numbe
 export function writeReport(dir: string, report: EvolveReport): string[] {
   mkdirSync(dir, { recursive: true });
   const ids = report.objectives.map((o) => o.metric);
-  const files = {
+  const tuned = report.postProcessing.status === 'done' ? report.postProcessing.networks : [];
+  const tunedIds = [...new Set(tuned.flatMap((n) => Object.keys(n.metrics)))].sort();
+  const files: Record<string, string> = {
     'result.json': JSON.stringify(report, null, 1) + '\n',
     'pareto.csv': csv(['arch', ...ids], report.pareto.map((p) => [p.arch, ...ids.map((id) => p.metrics[id]!)])),
     'history.csv': csv(
       ['step', 'evaluations', 'hypervolume', ...(report.trueHypervolume !== undefined ? ['ratio'] : [])],
       report.history.map((h) => [h.step, h.evaluations, h.hypervolume, ...(h.ratio !== undefined ? [h.ratio] : [])]),
     ),
+    ...(tuned.length > 0 ? { 'fine-tuned.csv': csv(['arch', ...tunedIds], tuned.map((n) => [n.arch, ...tunedIds.map((id) => n.metrics[id] ?? '')])) } : {}),
   };
   return Object.entries(files).map(([name, text]) => {
     const file = join(dir, name);

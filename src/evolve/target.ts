@@ -1,6 +1,6 @@
 import type { TabularBenchmark } from '../benchmarks/types.js';
-import type { Evaluator, MetricInfo } from '../eval/types.js';
-import type { SearchSpace } from '../space/types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../eval/types.js';
+import type { Genome, SearchSpace } from '../space/types.js';
 import type { ObjectiveSpec } from './problem.js';
 
 /**
@@ -14,8 +14,17 @@ export interface EvolveTarget {
   evaluator(metricIds: readonly string[]): Evaluator;
   /** Minimised objective vectors of every architecture in the space, when it can be enumerated. */
   allObjectives?(objectives: readonly ObjectiveSpec[]): number[][];
-  /** Why this target cannot fine-tune the networks it found (NATv2's post-processing), when it cannot. */
-  readonly fineTune: { readonly available: false; readonly reason: string } | { readonly available: true };
+  /**
+   * NATv2's post-processing: fine-tune the networks found and measure them again; or why this target cannot.
+   * `run` returns each network's metrics after fine-tuning.
+   */
+  readonly fineTune:
+    | { readonly available: false; readonly reason: string }
+    | { readonly available: true; run(archs: readonly Genome[], epochs: number, signal?: AbortSignal): Promise<Metrics[]> };
+  /** Names the evaluator's settings, for the store (default: the space and objectives). */
+  readonly key?: string;
+  /** Frees what the evaluator holds (worker threads). */
+  close?(): Promise<void>;
 }
 
 export function tabularTarget(bench: TabularBenchmark): EvolveTarget {

@@ -23,7 +23,8 @@ export function registerEstimate(program: Command): void {
       .option('--test-size <n>', 'built-in spaces: test images (reported only)')
       .option('--calibration-images <n>', 'built-in spaces: training images BN statistics are recomputed on')
       .option('--random-subnets <n>', 'built-in spaces, supernet: random sub-networks per step besides the largest and smallest')
-      .option('--repeats <n>', 'built-in spaces: timed runs per network for latency'),
+      .option('--repeats <n>', 'built-in spaces: timed runs per network for latency')
+      .option('--workers <n>', 'built-in spaces: worker threads for accuracy evaluations (default: one per core; latency is always timed one network at a time)'),
     { table: false },
   ).action(async (space: string, opts: CommonOptions & BuiltinEstimateOptions & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
@@ -57,17 +58,18 @@ async function estimateBuiltinCommand(space: BuiltinSpaceName, opts: CommonOptio
     const t0 = performance.now();
     const r = await estimateBuiltin(space, opts, controller.signal);
     const seconds = (performance.now() - t0) / 1000;
-    if (r.interrupted) {
+    if (r.interrupted || !r.table) {
       process.stderr.write(`blocknas: interrupted after ${r.fresh} new evaluations${opts.store ? `; they are in ${opts.store}: run the same command to continue` : ' (no --store: nothing was kept)'}\n`);
       process.exitCode = 130;
       return;
     }
-    writeJsonAtomic(opts.out, r.table);
-    const summary = { file: opts.out, estimator: r.table.estimator, evaluated: r.table.evaluated, fresh: r.fresh, reused: r.reused, seconds, notes: r.table.notes ?? [] };
+    const table = r.table;
+    writeJsonAtomic(opts.out, table);
+    const summary = { file: opts.out, estimator: table.estimator, evaluated: table.evaluated, fresh: r.fresh, reused: r.reused, seconds, notes: table.notes ?? [] };
     if (opts.json) return printJson(summary);
-    console.log(`${r.table.estimator} on ${space} (${r.table.dataset}, ${r.table.device}): ${r.table.evaluated} networks (${r.fresh} evaluated now, ${r.reused} from the store) in ${seconds.toFixed(1)} s`);
-    for (const n of r.table.notes ?? []) console.log(`  ${n}`);
-    printBlockValues(r.table, builtinSpace(space).nodes);
+    console.log(`${table.estimator} on ${space} (${table.dataset}, ${table.device}): ${table.evaluated} networks (${r.fresh} evaluated now, ${r.reused} from the store) in ${seconds.toFixed(1)} s`);
+    for (const n of table.notes ?? []) console.log(`  ${n}`);
+    printBlockValues(table, builtinSpace(space).nodes);
     console.log(`written to ${opts.out}`);
   } finally {
     process.off('SIGINT', onSignal);

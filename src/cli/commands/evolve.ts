@@ -11,11 +11,15 @@ import { parseSurrogateChoice } from '../../evolve/surrogates.js';
 import { paretoFront } from '../../moo/dominance.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import { fmt, printJson, renderTable } from '../format.js';
-import { stepReporter } from '../progress.js';
+import { progressReporter, stepReporter } from '../progress.js';
 import { parseIntOption } from '../session.js';
 import { openEvolveTarget } from '../evolve-target.js';
+import { builtinTarget, NO_FINE_TUNE_FOR_TRAIN } from '../../builtin/evolve-target.js';
+import { BUILTIN_SPACES, isBuiltinSpace } from '../../builtin/spaces.js';
+import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, parseBuiltinEvaluation } from '../estimate-builtin.js';
 
-interface EvolveOptions {
+interface EvolveOptions extends BuiltinEstimateOptions {
+  fineTune?: string;
   dataDir?: string;
   dataset?: string;
   device?: string;
@@ -51,6 +55,16 @@ export function registerEvolve(program: Command): void {
     .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
     .option('--resume', 'continue the interrupted run in --out without re-evaluating anything')
+    .option('--fine-tune <epochs>', "NATv2's post-processing: fine-tune the Pareto networks for this many epochs and measure them again (built-in spaces with --evaluator supernet)")
+    .option('--evaluator <kind>', 'built-in spaces: supernet (weight sharing, default) or train (every network from scratch)')
+    .option('--epochs <n>', 'built-in spaces: training epochs (super-network, or each network)')
+    .option('--train-size <n>', 'built-in spaces: training images used')
+    .option('--val-size <n>', 'built-in spaces: validation images accuracy is measured on')
+    .option('--test-size <n>', 'built-in spaces: test images (reported only)')
+    .option('--calibration-images <n>', 'built-in spaces: training images BN statistics are recomputed on')
+    .option('--random-subnets <n>', 'built-in spaces, supernet: random sub-networks per step besides the largest and smallest')
+    .option('--repeats <n>', 'built-in spaces: timed runs per network for latency')
+    .option('--workers <n>', 'built-in spaces: worker threads for accuracy evaluations (default: one per core)')
     .option('--json', 'print the result as JSON')
     .action(async (spaceName: string, opts: EvolveOptions) => {
       if (!(STRATEGY_NAMES as readonly string[]).includes(opts.strategy)) {
@@ -62,12 +76,40 @@ export function registerEvolve(program: Command): void {
       const init = parseIntOption('--init', opts.init, 2);
       const perIteration = parseIntOption('--per-iteration', opts.perIteration, 1);
       const surrogate = parseSurrogateChoice(opts.surrogate);
-      const { target, dataset, device } = openEvolveTarget(spaceName, opts);
+      const fineTune = parseIntOption('--fine-tune', opts.fineTune, 1);
+      const builtin = isBuiltinSpace(spaceName) ? { name: spaceName, ev: parseBuiltinEvaluation(spaceName, opts) } : null;
+      if (!builtin) {
+        const flag = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && opts[f] !== undefined);
+        if (flag) throw new UserError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
+      }
+      const out = resolve(opts.out);
+      const storeFile = opts.store ? resolve(opts.store) : join(out, 'store.sqlite');
+      // a resume that finds nothing must not leave an empty store (and --out directory) behind
+      if (opts.resume && !existsSync(storeFile)) throw new UserError(`--resume: no store at ${storeFile} to resume from`);
+      const opened = builtin ? null : openEvolveTarget(spaceName, opts);
+      const noFineTune = builtin
+        ? builtin.ev.accuracy.kind === 'supernet' ? null : NO_FINE_TUNE_FOR_TRAIN
+        : opened!.target.fineTune.available ? null : opened!.target.fineTune.reason;
+      if (fineTune !== undefined && noFineTune !== null) throw new UserError(`--fine-tune: ${noFineTune}`);
+      const store = openSqliteStore(storeFile);
+      const quiet = opts.json ?? false;
+      const { target, dataset, device } = builtin
+        ? {
+            target: builtinTarget(builtin.name, {
+              ...builtin.ev,
+              store,
+              log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
+              onTrainStep: progressReporter(`evolve ${builtin.name}: super-network training`, quiet, 'steps'),
+            }),
+            dataset: `${builtin.ev.accuracy.dataset}-val`,
+            device: builtin.ev.device,
+          }
+        : opened!;
       const objectives = parseObjectives(opts.objectives, target.metrics, {
         accuracy: `accuracy:${dataset}`,
         latency: `latency:${device}`,
         energy: `energy:${device}`,
-        flops: `flops:${dataset}`,
+        flops: builtin ? 'flops' : `flops:${dataset}`,
       });
       const canonical = opts.canonical ?? true;
       const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
@@ -86,11 +128,6 @@ export function registerEvolve(program: Command): void {
         canonical,
         ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate } : {}),
       };
-      const out = resolve(opts.out);
-      const storeFile = opts.store ? resolve(opts.store) : join(out, 'store.sqlite');
-      // a resume that finds nothing must not leave an empty store (and --out directory) behind
-      if (opts.resume && !existsSync(storeFile)) throw new UserError(`--resume: no store at ${storeFile} to resume from`);
-      const store = openSqliteStore(storeFile);
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
@@ -107,7 +144,7 @@ export function registerEvolve(program: Command): void {
         const result = await runStrategy(problem, strategy, {
           budget,
           store,
-          evaluatorKey: `${target.name}|${objectives.map((o) => o.metric).join(',')}`,
+          evaluatorKey: target.key ?? `${target.name}|${objectives.map((o) => o.metric).join(',')}`,
           runId: 'evolve',
           config: settings,
           resume: opts.resume ?? false,
@@ -115,7 +152,13 @@ export function registerEvolve(program: Command): void {
           signal: controller.signal,
           onStep: progress,
         });
-        const report = buildReport(target, problem, result, settings, truth);
+        let report = buildReport(target, problem, result, settings, truth);
+        if (fineTune !== undefined && target.fineTune.available && !result.interrupted) {
+          const archs = report.pareto.map((p) => problem.space.parse(p.arch));
+          const tuned = await target.fineTune.run(archs, fineTune, controller.signal);
+          const networks = report.pareto.map((p, i) => ({ arch: p.arch, metrics: tuned[i]! }));
+          report = { ...report, postProcessing: { status: 'done', reason: `fine-tuned from inherited weights for ${fineTune} epoch(s)`, epochs: fineTune, networks } };
+        }
         const files = writeReport(out, report);
         if (result.interrupted) {
           process.stderr.write(`blocknas: interrupted after ${result.evaluated.length} evaluations; continue with the same command and --resume\n`);
@@ -126,6 +169,7 @@ export function registerEvolve(program: Command): void {
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
+        await target.close?.();
         store.close();
       }
     });
@@ -141,5 +185,11 @@ function printReport(r: EvolveReport, files: readonly string[]): void {
     console.log(`${hv}; true front (by enumeration, ${r.trueFrontSize} networks): ${fmt(r.trueHypervolume)}; ratio ${(100 * r.hypervolume / r.trueHypervolume).toFixed(2)}%`);
   } else console.log(`${hv} (${r.frame.note})`);
   console.log(`post-processing: ${r.postProcessing.status}: ${r.postProcessing.reason}`);
+  if (r.postProcessing.status === 'done') {
+    const tuned = r.postProcessing.networks;
+    const ids = [...new Set(tuned.flatMap((n) => Object.keys(n.metrics)))].filter((id) => id.includes('-val') || id === 'train-seconds').sort();
+    const before = new Map(r.pareto.map((p) => [p.arch, p.metrics]));
+    console.log(renderTable(['arch', ...ids.map((id) => `${id} (before -> after)`)], tuned.map((n) => [n.arch, ...ids.map((id) => `${fmt(before.get(n.arch)?.[id] ?? Number.NaN)} -> ${fmt(n.metrics[id]!)}`)])));
+  }
   console.log(`wrote ${files.join(', ')}`);
 }

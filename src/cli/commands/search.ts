@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_BUILTIN_SPACE } from '../../builtin/spaces.js';
 import { UserError } from '../../errors.js';
 import { solveExhaustive, spaceSizeOf } from '../../search/exhaustive.js';
 import { explainInfeasible } from '../../search/explain.js';
@@ -26,7 +27,7 @@ const AUTO_ENUMERATE = 100_000;
 export function registerSearch(program: Command): void {
   withCommon(
     program
-      .command('search <space>')
+      .command('search [space]')
       .description('best architecture under hardware limits, by integer linear programming (MathNAS Eq. 6)')
       .option('--max-latency <ms>', 'limit on the predicted latency of the (first) --device')
       .option('--max-energy <mJ>', 'limit on the predicted energy of the device')
@@ -38,7 +39,9 @@ export function registerSearch(program: Command): void {
       .option('--linear', 'drop the FLOPs scaling of Eq. 5 from the objective (as the released MathNAS search code)')
       .option('--sweep <count>', 'Pareto sweep: solve for <count> limits on latency (or FLOPs) over the feasible range')
       .option('--refine <steps>', "verify: evaluate the model's best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network"),
-  ).action(async (space: string, opts: SearchOptions) => {
+  ).action(async (spaceArg: string | undefined, opts: SearchOptions) => {
+    // With no space, the built-in one: its shipped table needs no data directory.
+    const space = spaceArg ?? DEFAULT_BUILTIN_SPACE;
     if (!['ilp', 'exhaustive', 'auto'].includes(opts.method ?? '')) {
       throw new UserError(`--method: expected ilp, exhaustive or auto, got "${opts.method}"`);
     }

@@ -6,6 +6,8 @@ import { MATHNAS_DATASET, MATHNAS_DEVICES, MATHNAS_SPACES, mathnasTable } from '
 import { BENCHMARKS, loadBenchmark, missingFiles } from '../../benchmarks/registry.js';
 import { resolveDataDir, DATA_ENV } from '../../data/dir.js';
 import { ESTIMATORS } from '../../predict/estimators/index.js';
+import { BUILTIN_DESCRIPTIONS, BUILTIN_DEVICES, BUILTIN_SPACES, builtinSpace, hasShippedTable } from '../../builtin/spaces.js';
+import { DATASET_NAMES } from '../../data/datasets.js';
 import { printJson, renderTable } from '../format.js';
 
 const MATHNAS_FILES = ['mathnas/mathnas_tables.json', 'mathnas/mathnas_results.json', 'hat/hat_latency_dataset.csv'];
@@ -59,8 +61,15 @@ export function registerSpaces(program: Command): void {
         return { name, available: true, description, nodes: space.nodes.length, size: Number(countGenomes(space)), datasets: [MATHNAS_DATASET[name]], devices: [...MATHNAS_DEVICES[name]], metrics: [] };
       });
       spaces.push(...tables);
+      const builtin = BUILTIN_SPACES.map((name): SpaceInfo => {
+        const space = builtinSpace(name);
+        const shipped = hasShippedTable(name);
+        const description = `${BUILTIN_DESCRIPTIONS[name]} (built in: no data directory needed${shipped ? '' : '; no shipped table, estimate one'})`;
+        return { name, available: true, description, nodes: space.nodes.length, size: Number(countGenomes(space)), datasets: [...DATASET_NAMES], devices: [...BUILTIN_DEVICES], metrics: [] };
+      });
+      spaces.unshift(...builtin);
       if (opts.json) return printJson({ dataDir: dir ?? null, spaces, estimators: ESTIMATORS.map((e) => e.name) });
-      if (!dir) console.log(`no data directory (pass --data-dir or set ${DATA_ENV}); spaces that need one:`);
+      if (!dir) console.log(`no data directory (pass --data-dir or set ${DATA_ENV}): only built-in spaces are available`);
       for (const s of spaces) {
         console.log(`${s.name}: ${s.description}`);
         if (!s.available) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DEPTHS, EXPANDS, KERNELS, type Mbv3Config, type Mbv3Macro } from './config.js';
 import { buildMbv3Params, type Mbv3Params } from './net.js';
-import { createParamFactory, type LayerFactory } from './ops.js';
+import { type ConvBn, createParamFactory, type LayerFactory, type Linear } from './ops.js';
 
 /*
  * A weight-sharing super-network (once-for-all style) over the MobileNetV3 family of config.ts: one set of weights
@@ -107,6 +107,60 @@ export function createMbv3Supernet(macro: Mbv3Macro, seed: number, bounds: Super
     subnet,
     dispose: () => tf.dispose(params),
   };
+}
+
+/** A standalone network initialised with a sub-network's inherited weights: its own variables, free to fine-tune. */
+export interface ExtractedSubnet {
+  readonly params: Mbv3Params;
+  readonly variables: readonly tf.Variable[];
+  /** Conv and linear weights (weight decay). */
+  readonly decay: readonly tf.Variable[];
+  dispose(): void;
+}
+
+export function extractSubnet(sn: Mbv3Supernet, config: Mbv3Config): ExtractedSubnet {
+  const view = sn.subnet(config);
+  const variables: tf.Variable[] = [];
+  const decay: tf.Variable[] = [];
+  const copy = <T extends tf.Tensor>(t: T, isDecay: boolean): T => {
+    const v = tf.variable(t, true);
+    variables.push(v);
+    if (isDecay) decay.push(v);
+    return v as unknown as T;
+  };
+  try {
+    const map = (p: Mbv3Params): Mbv3Params => {
+      const convBn = (c: ConvBn): ConvBn => ({
+        filter: copy(c.filter, true),
+        depthwise: c.depthwise,
+        bn: { gamma: copy(c.bn.gamma, false), beta: copy(c.bn.beta, false), mean: c.bn.mean.slice(), variance: c.bn.variance.slice() },
+      });
+      const linear = (l: Linear): Linear => ({ weight: copy(l.weight, true), bias: copy(l.bias, false) });
+      return {
+        config: p.config,
+        heads: p.heads,
+        stem: convBn(p.stem),
+        stages: p.stages.map((st) => ({
+          act: st.act,
+          dense: st.dense.map((d) => ({ ...d, proj: convBn(d.proj) })),
+          blocks: st.blocks.map((b) => ({
+            ...b,
+            branches: b.branches.map((br) => ({
+              expand: br.expand === null ? null : convBn(br.expand),
+              dw: convBn(br.dw),
+              se: br.se === null ? null : { squeeze: linear(br.se.squeeze), excite: linear(br.se.excite) },
+              project: convBn(br.project),
+            })),
+          })),
+          head: st.head === null ? null : { conv: convBn(st.head.conv), linear: linear(st.head.linear) },
+        })),
+      };
+    };
+    const params = map(view.params);
+    return { params, variables, decay, dispose: () => tf.dispose(variables) };
+  } finally {
+    view.dispose();
+  }
 }
 
 /** Weights as plain arrays, for checkpoints. */
