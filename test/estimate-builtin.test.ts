@@ -111,3 +111,22 @@ test('estimate: bad built-in settings fail in one line, before anything is writt
   assert.equal(nb.code, 2);
   assert.match(nb.err, /--evaluator: only for built-in spaces \(mbv3-mini\)/);
 });
+
+test('estimate mbv3-mini --evaluator train: every network trained from scratch, stored, and a rerun trains nothing', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'blocknas-estimate-train-'));
+  const args = [
+    'estimate', 'mbv3-mini', '--evaluator', 'train', '--epochs', '1', '--train-size', '64', '--val-size', '100',
+    '--test-size', '50', '--calibration-images', '64', '--budget', '16', '--repeats', '2', '--workers', '2',
+    '--store', join(tmp, 's.sqlite'), '--out', join(tmp, 't.json'), '--json',
+  ];
+  const first = cli(args);
+  assert.equal(first.code, 0, first.err);
+  const f = JSON.parse(first.out);
+  assert.equal(f.fresh, 16);
+  const table = JSON.parse(readFileSync(join(tmp, 't.json'), 'utf8'));
+  assert.ok(table.notes.some((n: string) => /every network trained from scratch/.test(n)), 'the table says how accuracy was measured');
+  const again = cli(args);
+  assert.equal(again.code, 0, again.err);
+  assert.equal(JSON.parse(again.out).fresh, 0, 'a rerun takes every network from the store');
+  assert.equal(storedCount(join(tmp, 's.sqlite')), 16);
+});

@@ -1,5 +1,4 @@
 import { cpus } from 'node:os';
-import type { DatasetName } from '../data/datasets.js';
 import { cachedEvaluator } from '../eval/cached.js';
 import type { LatencySettings } from '../eval/latency.js';
 import type { Evaluator } from '../eval/types.js';
@@ -129,4 +128,3 @@ export async function estimateBuiltinTable(req: BuiltinEstimateRequest): Promise
   }
 }
 
-export type { DatasetName };

@@ -14,3 +14,17 @@ export function withCommon(cmd: Command, { table = true } = {}): Command {
   if (table) cmd.option('--table <file>', 'block table from `blocknas estimate` (default: estimate now)');
   return cmd;
 }
+
+/** Flags of the commands that evaluate a built-in space's networks here (estimate, evolve). */
+export function withBuiltinFlags(cmd: Command): Command {
+  return cmd
+    .option('--evaluator <kind>', 'built-in spaces: how accuracy is measured: supernet (weight sharing, default) or train (every network from scratch)')
+    .option('--epochs <n>', 'built-in spaces: training epochs (super-network, or each network)')
+    .option('--train-size <n>', 'built-in spaces: training images used')
+    .option('--val-size <n>', 'built-in spaces: validation images accuracy is measured on')
+    .option('--test-size <n>', 'built-in spaces: test images (reported only)')
+    .option('--calibration-images <n>', 'built-in spaces: training images BN statistics are recomputed on')
+    .option('--random-subnets <n>', 'built-in spaces, supernet: random sub-networks per step besides the largest and smallest')
+    .option('--repeats <n>', 'built-in spaces: timed runs per network for latency')
+    .option('--workers <n>', 'built-in spaces: worker threads for accuracy evaluations (default: one per core; latency is always timed in the main thread)');
+}

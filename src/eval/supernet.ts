@@ -5,7 +5,7 @@ import { createRng, type Rng, shuffle } from '../random.js';
 import type { Genome } from '../space/types.js';
 import { createMemoryStore } from '../store/memory.js';
 import type { EvaluationStore } from '../store/types.js';
-import { type BackendName, initBackend } from '../tfjs/backend.js';
+import { initBackend } from '../tfjs/backend.js';
 import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from '../tfjs/checkpoint.js';
 import type { Mbv3Config, Mbv3Macro } from '../tfjs/mbv3/config.js';
 import { calibrateMbv3, mbv3Inference, mbv3Loss } from '../tfjs/mbv3/net.js';
@@ -22,23 +22,14 @@ import type { Evaluator, MetricInfo, Metrics } from './types.js';
  * training where it stopped; evaluations go to the store through cachedEvaluator as usual.
  */
 
-export interface SupernetSettings {
-  readonly dataset: DatasetName;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly lr: number;
-  readonly weightDecay: number;
-  /** Seeds the shared weights, the batch order and the sampled sub-networks. */
-  readonly seed: number;
+/** The train evaluator's settings that apply to the super-network's training (seed also draws the sub-networks). */
+export interface SupernetSettings
+  extends Pick<
+    TrainSettings,
+    'dataset' | 'epochs' | 'batchSize' | 'lr' | 'weightDecay' | 'seed' | 'trainSize' | 'valSize' | 'testSize' | 'calibrationImages' | 'backend' | 'splitSeed'
+  > {
   /** Random sub-networks per step besides the largest and the smallest. */
   readonly randomSubnets: number;
-  readonly trainSize?: number;
-  readonly valSize?: number;
-  readonly testSize?: number;
-  /** Training images each sub-network's BN statistics are computed on. */
-  readonly calibrationImages: number;
-  readonly backend: BackendName;
-  readonly splitSeed: number;
 }
 
 export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
@@ -133,6 +124,9 @@ export function createSupernetEvaluator(options: SupernetEvaluatorOptions): Supe
   const settings = checkSettings({ ...DEFAULT_SUPERNET_SETTINGS, ...options.settings });
   const { family } = options;
   const key = `supernet:${family.space}:${JSON.stringify(settings)}`;
+  // The checkpoint depends on the training settings only: evaluating on more images reuses the trained weights.
+  const { valSize: _v, testSize: _t, calibrationImages: _c, ...training } = settings;
+  const trainKey = `supernet:${family.space}:${JSON.stringify(training)}`;
   // Without a store of its own, checkpoints still go somewhere: prepare() hands the last one to worker threads.
   const store = options.store ?? createMemoryStore();
   let ready: Promise<Mbv3Supernet> | null = null;
@@ -140,7 +134,7 @@ export function createSupernetEvaluator(options: SupernetEvaluatorOptions): Supe
   const trained = async (signal: AbortSignal | undefined): Promise<{ sn: Mbv3Supernet; ds: Dataset }> => {
     await initBackend(settings.backend);
     const ds = loadDataset(settings.dataset, settings.splitSeed);
-    ready ??= trainSupernet(family, ds, settings, { ...options, store, key, log }, signal).catch((e: unknown) => {
+    ready ??= trainSupernet(family, ds, settings, { ...options, store, key: trainKey, log }, signal).catch((e: unknown) => {
       ready = null;
       throw e;
     });
@@ -153,7 +147,7 @@ export function createSupernetEvaluator(options: SupernetEvaluatorOptions): Supe
     key,
     async prepare(signal) {
       await trained(signal);
-      const blobKey = checkpointKey(key);
+      const blobKey = checkpointKey(trainKey);
       return { key: blobKey, data: store.getBlob(blobKey)! };
     },
     async fineTune(archs, ft, signal) {

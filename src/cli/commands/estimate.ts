@@ -5,26 +5,19 @@ import { writeJsonAtomic, type BlockTable } from '../../predict/block-table.js';
 import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName, isBuiltinSpace } from '../../builtin/spaces.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
 import { printJson, renderTable } from '../format.js';
-import { withCommon } from '../options.js';
+import { withBuiltinFlags, withCommon } from '../options.js';
 import { estimateTable, openBenchmark, type CommonOptions } from '../session.js';
 import { isTableSpace, openTableSession, PUBLISHED_TABLE_NOTE } from '../table-session.js';
 
 export function registerEstimate(program: Command): void {
   withCommon(
-    program
-      .command('estimate <space>')
-      .description('estimate the block table (every block\'s effect on accuracy, latency, energy) and write it to a file')
-      .requiredOption('-o, --out <file>', 'where to write the block table (JSON)')
-      .option('--evaluator <kind>', `built-in spaces: how accuracy is measured: supernet (weight sharing, default) or train (every network from scratch)`)
-      .option('--store <file>', 'built-in spaces: SQLite store of evaluations and training checkpoints; rerunning the same command resumes')
-      .option('--epochs <n>', 'built-in spaces: training epochs (super-network, or each network)')
-      .option('--train-size <n>', 'built-in spaces: training images used')
-      .option('--val-size <n>', 'built-in spaces: validation images accuracy is measured on')
-      .option('--test-size <n>', 'built-in spaces: test images (reported only)')
-      .option('--calibration-images <n>', 'built-in spaces: training images BN statistics are recomputed on')
-      .option('--random-subnets <n>', 'built-in spaces, supernet: random sub-networks per step besides the largest and smallest')
-      .option('--repeats <n>', 'built-in spaces: timed runs per network for latency')
-      .option('--workers <n>', 'built-in spaces: worker threads for accuracy evaluations (default: one per core; latency is always timed one network at a time)'),
+    withBuiltinFlags(
+      program
+        .command('estimate <space>')
+        .description('estimate the block table (every block\'s effect on accuracy, latency, energy) and write it to a file')
+        .requiredOption('-o, --out <file>', 'where to write the block table (JSON)')
+        .option('--store <file>', 'built-in spaces: SQLite store of evaluations and training checkpoints; rerunning the same command resumes'),
+    ),
     { table: false },
   ).action(async (space: string, opts: CommonOptions & BuiltinEstimateOptions & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);

@@ -11,6 +11,7 @@ import { parseSurrogateChoice } from '../../evolve/surrogates.js';
 import { paretoFront } from '../../moo/dominance.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import { fmt, printJson, renderTable } from '../format.js';
+import { withBuiltinFlags } from '../options.js';
 import { progressReporter, stepReporter } from '../progress.js';
 import { parseIntOption } from '../session.js';
 import { openEvolveTarget } from '../evolve-target.js';
@@ -38,8 +39,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
 }
 
 export function registerEvolve(program: Command): void {
-  program
-    .command('evolve <space>')
+  withBuiltinFlags(program.command('evolve <space>'))
     .description('multi-objective search for the Pareto set (NATv2: surrogate-assisted NSGA-III), stored and resumable')
     .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
     .option('--dataset <name>', 'dataset that a bare "accuracy" objective refers to (default: imagenet16-120)')
@@ -56,15 +56,6 @@ export function registerEvolve(program: Command): void {
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
     .option('--resume', 'continue the interrupted run in --out without re-evaluating anything')
     .option('--fine-tune <epochs>', "NATv2's post-processing: fine-tune the Pareto networks for this many epochs and measure them again (built-in spaces with --evaluator supernet)")
-    .option('--evaluator <kind>', 'built-in spaces: supernet (weight sharing, default) or train (every network from scratch)')
-    .option('--epochs <n>', 'built-in spaces: training epochs (super-network, or each network)')
-    .option('--train-size <n>', 'built-in spaces: training images used')
-    .option('--val-size <n>', 'built-in spaces: validation images accuracy is measured on')
-    .option('--test-size <n>', 'built-in spaces: test images (reported only)')
-    .option('--calibration-images <n>', 'built-in spaces: training images BN statistics are recomputed on')
-    .option('--random-subnets <n>', 'built-in spaces, supernet: random sub-networks per step besides the largest and smallest')
-    .option('--repeats <n>', 'built-in spaces: timed runs per network for latency')
-    .option('--workers <n>', 'built-in spaces: worker threads for accuracy evaluations (default: one per core)')
     .option('--json', 'print the result as JSON')
     .action(async (spaceName: string, opts: EvolveOptions) => {
       if (!(STRATEGY_NAMES as readonly string[]).includes(opts.strategy)) {

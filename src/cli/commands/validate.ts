@@ -10,7 +10,7 @@ export function registerValidate(program: Command): void {
     program.command('validate <space>').description('rank correlation of predicted against true, for every metric'),
   ).action(async (space: string, opts: CommonOptions) => {
     const s = await openSession(space, opts);
-    if (!s.bench) throw new UserError(`validate: space ${s.name} has no ground truth to validate against (a published block table only)`);
+    if (!s.bench) throw new UserError(`validate: space ${s.name} has no ground truth to validate against (it is not a tabular benchmark)`);
     const rows = validateTable(s.table, s.bench);
     if (opts.json) return printJson({ estimator: s.table.estimator, evaluated: s.table.evaluated, metrics: rows });
     console.log(`${s.table.estimator} on ${space}: ${s.table.evaluated} networks evaluated; over all ${s.bench.genomes.length} architectures:`);

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtinSpace, shippedTablePath } from '../src/builtin/spaces.js';
+import { readBlockTable } from '../src/predict/block-table.js';
+import { predict } from '../src/predict/predict.js';
+import { isValidGenome } from '../src/space/space.js';
+import { CLI_MAIN, ROOT } from './helpers/cli.js';
+
+// No data directory at all: the built-in space needs none.
+const env = { ...process.env, BLOCKNAS_DATA: join(ROOT, 'no-such-data-dir') };
+const cli = (args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+test('the shipped mbv3-mini table fits the space and was made by blocknas from measured networks', () => {
+  const raw = JSON.parse(readFileSync(shippedTablePath('mbv3-mini'), 'utf8'));
+  const table = readBlockTable(shippedTablePath('mbv3-mini'));
+  assert.equal(table.space, 'mbv3-mini');
+  assert.deepEqual(table.metrics.map((m) => m.metric), ['accuracy:fashion-mnist-val', 'latency:wasm', 'flops', 'params']);
+  assert.ok(table.evaluated >= 44, `a block table needs at least m(n-1)+1 = 44 networks, got ${table.evaluated}`);
+  assert.ok(raw.notes.some((n: string) => /weight-sharing super-network/.test(n)), 'the notes say how accuracy was measured');
+  assert.ok(raw.notes.some((n: string) => /latency:wasm: median batch-1 inference measured/.test(n)), 'the notes say where latency was measured');
+});
+
+test('search mbv3-mini runs with no data directory: chosen network, predicted metrics, solve time; the limit holds', () => {
+  const space = builtinSpace('mbv3-mini');
+  const table = readBlockTable(shippedTablePath('mbv3-mini'));
+  // A limit halfway between the smallest and the largest predicted latency of the additive latency model.
+  const lat = table.metrics.find((m) => m.metric === 'latency:wasm')!;
+  const lo = lat.intercept + lat.values.reduce((s, row) => s + Math.min(...row), 0);
+  const hi = lat.intercept + lat.values.reduce((s, row) => s + Math.max(...row), 0);
+  const limit = Number(((lo + hi) / 2).toFixed(2));
+  const r = cli(['search', 'mbv3-mini', '--max-latency', String(limit), '--json']);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  const g = space.parse(out.chosen.arch);
+  assert.ok(isValidGenome(space, g), `${out.chosen.arch} obeys the space's rules`);
+  assert.ok(out.chosen.predicted['latency:wasm'] <= limit + 1e-9, `predicted latency ${out.chosen.predicted['latency:wasm']} <= ${limit}`);
+  assert.deepEqual(out.chosen.predicted, predict(table, space, g), 'the report predicts from the shipped table');
+  assert.ok(out.solve.ms > 0, 'solve time reported');
+
+  const plain = cli(['search', '--max-latency', String(limit), '--json']);
+  assert.equal(plain.code, 0, plain.err);
+  assert.equal(JSON.parse(plain.out).chosen.arch, out.chosen.arch, 'with no space, search uses the built-in one');
+});
+
+test('search mbv3-mini: bad input fails in one line', () => {
+  const tooTight = cli(['search', 'mbv3-mini', '--max-latency', '0.01']);
+  assert.equal(tooTight.code, 2);
+  assert.match(tooTight.err, /no architecture satisfies latency:wasm <= 0.01 ms \(smallest achievable: latency:wasm [\d.]+ ms\)/);
+  const otherData = cli(['search', 'mbv3-mini', '--dataset', 'mnist', '--max-latency', '3']);
+  assert.equal(otherData.code, 2);
+  assert.match(otherData.err, /--dataset: the mbv3-mini table .* is for fashion-mnist, not "mnist"/);
+  for (const r of [tooTight, otherData]) assert.equal(r.err.trim().split('\n').length, 1, r.err);
+});
