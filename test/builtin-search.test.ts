@@ -48,12 +48,27 @@ test('search mbv3-mini runs with no data directory: chosen network, predicted me
   assert.equal(JSON.parse(plain.out).chosen.arch, out.chosen.arch, 'with no space, search uses the built-in one');
 });
 
-test('search mbv3-mini: bad input fails in one line', () => {
-  const tooTight = cli(['search', 'mbv3-mini', '--max-latency', '0.01']);
+test('search mbv3-mini: bad limits fail in one line; an answer only extrapolation reaches is flagged', () => {
+  const table = readBlockTable(shippedTablePath('mbv3-mini'));
+  const lat = table.metrics.find((m) => m.metric === 'latency:wasm')!;
+  const lo = lat.intercept + lat.values.reduce((s, row) => s + Math.min(...row), 0);
+  const tooTight = cli(['search', 'mbv3-mini', '--max-latency', '-1']);
   assert.equal(tooTight.code, 2);
-  assert.match(tooTight.err, /no architecture satisfies latency:wasm <= 0.01 ms \(smallest achievable: latency:wasm [\d.]+ ms\)/);
+  assert.match(tooTight.err, /--max-latency: expected a non-negative number, got "-1"/);
   const otherData = cli(['search', 'mbv3-mini', '--dataset', 'mnist', '--max-latency', '3']);
   assert.equal(otherData.code, 2);
   assert.match(otherData.err, /--dataset: the mbv3-mini table .* is for fashion-mnist, not "mnist"/);
   for (const r of [tooTight, otherData]) assert.equal(r.err.trim().split('\n').length, 1, r.err);
+
+  // The measured latencies of the table's networks start well above the additive model's minimum: a limit between
+  // the two is met only by extrapolation, and the report must say so.
+  const measured = table.observations!.metrics['latency:wasm']!;
+  const minMeasured = Math.min(...measured);
+  const limit = (Math.max(lo, 0) + minMeasured) / 4;
+  const r = cli(['search', 'mbv3-mini', '--max-latency', String(limit), '--json']);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  const flagged = out.outsideMeasured.find((o: { metric: string }) => o.metric === 'latency:wasm');
+  assert.ok(flagged, `latency ${out.chosen.predicted['latency:wasm']} below the measured ${minMeasured} must be flagged`);
+  assert.equal(flagged.min, minMeasured);
 });

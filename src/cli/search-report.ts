@@ -48,9 +48,10 @@ export function reportSearch(
   const chosen = describe(refined ? { ...s, table: refined.table } : s, sol.genome!);
   const verdict = judge(s, chosen, limits);
   const solve = { method: sol.method, provenOptimal: sol.status === 'optimal', ms: sol.solveMs, solverCalls: sol.iterations, rules: problem.rules.length, solverLoadMs: warmMs };
+  const outside = outsideMeasured(refined ? refined.table : s.table, chosen.predicted);
   if (json) {
     const refine = refined && { added: refined.added, evaluatedInTotal: refined.table.evaluated, steps: refined.steps.map((st) => ({ arch: s.space.format(st.genome), predicted: st.predicted, measured: st.measured[s.accuracy] })) };
-    return printJson({ space: s.name, dataset: s.dataset, device: s.device ?? null, estimator: s.table.estimator, evaluated: s.table.evaluated, limits, chosen, ...(verdict ?? {}), refined: refine ?? null, solve });
+    return printJson({ space: s.name, dataset: s.dataset, device: s.device ?? null, estimator: s.table.estimator, evaluated: s.table.evaluated, limits, chosen, ...(verdict ?? {}), refined: refine ?? null, solve, outsideMeasured: outside });
   }
   const u = s.units;
   const from = s.table.evaluated > 0 ? `from ${s.table.evaluated} evaluated networks` : '(published)';
@@ -68,7 +69,32 @@ export function reportSearch(
     console.log(`regret:    ${fmt(verdict.regret)} accuracy points`);
   } else if (verdict) console.log('true best: no architecture meets the limits on its true metrics');
   if (verdict && verdict.trueLimitsViolated.length > 0) console.log(`warning:   the chosen architecture's true ${verdict.trueLimitsViolated.join(', ')} exceeds the limit`);
+  for (const o of outside) {
+    console.log(`warning:   predicted ${o.metric} ${fmt(o.predicted)} lies outside the ${fmt(o.min)}-${fmt(o.max)} measured on the table's networks: the block model extrapolates here`);
+  }
   const how = sol.method === 'exhaustive' ? 'exhaustive enumeration' : `integer program, proven optimal, ${sol.iterations} solve${sol.iterations > 1 ? 's (Dinkelbach)' : ''}`;
   const load = warmMs > 0 ? ` (loading HiGHS WebAssembly took ${warmMs.toFixed(0)} ms more)` : '';
   console.log(`solve:     ${sol.solveMs.toFixed(2)} ms, ${how}${load}`);
+}
+
+/**
+ * Predicted metrics of the chosen network that fall outside the range measured on the networks the table was fitted
+ * to (when the table keeps them): an additive model extrapolates to block combinations never measured together,
+ * and can even predict a negative latency when the true cost is not additive over the nodes.
+ */
+export function outsideMeasured(
+  table: Session['table'],
+  predicted: Readonly<Record<string, number>>,
+): { metric: string; predicted: number; min: number; max: number }[] {
+  const seen = table.observations?.metrics ?? {};
+  return Object.entries(seen).flatMap(([metric, values]) => {
+    const v = predicted[metric];
+    const finite = values.filter((x) => Number.isFinite(x));
+    if (v === undefined || finite.length === 0) return [];
+    const min = Math.min(...finite);
+    const max = Math.max(...finite);
+    // A tenth of the range of slack: being a little past the best measured network is what search is for.
+    const slack = 0.1 * (max - min);
+    return v < min - slack || v > max + slack ? [{ metric, predicted: v, min, max }] : [];
+  });
 }
