@@ -24,6 +24,8 @@ export interface Mbv3EstimateBenchOptions {
   readonly heldOut?: number;
   /** Networks trained from scratch for the cost baseline. */
   readonly scratch?: number;
+  /** Train the super-network with in-place distillation. */
+  readonly distill?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
   const heldOutCount = options.heldOut ?? (quick ? 20 : 30);
   const scratchCount = options.scratch ?? 2;
   const workers = defaultWorkers();
-  const supernet: Partial<SupernetSettings> = quick ? { trainSize: 1000, valSize: 1000, testSize: 200 } : {};
+  const supernet: Partial<SupernetSettings> = { ...(quick ? { trainSize: 1000, valSize: 1000, testSize: 200 } : {}), ...(options.distill ? { distill: true } : {}) };
   const budget = quick ? 60 : BUILTIN_DEFAULT_BUDGET;
   const accuracy: AccuracySpec = { space: 'mbv3-mini', kind: 'supernet', dataset: 'fashion-mnist', supernet };
   const settings = { ...DEFAULT_SUPERNET_SETTINGS, ...supernet };
@@ -47,7 +49,7 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
   );
   console.log(
     `super-network: ${settings.epochs} epoch(s) on ${settings.trainSize} images, sandwich of largest + smallest + ${settings.randomSubnets} random; ` +
-      `each network: BN on ${settings.calibrationImages} images, accuracy on ${settings.valSize} validation images; regression on ${budget} networks`,
+      `${settings.distill ? 'in-place distillation from the largest; ' : ''}each network: BN on ${settings.calibrationImages} images, accuracy on ${settings.valSize} validation images; regression on ${budget} networks`,
   );
   const store = createMemoryStore();
   const space = builtinSpace('mbv3-mini');
@@ -149,5 +151,5 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchMbv3Estimate({ quick: process.argv.includes('--quick') });
+  await benchMbv3Estimate({ quick: process.argv.includes('--quick'), distill: process.argv.includes('--distill') });
 }

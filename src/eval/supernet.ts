@@ -8,7 +8,8 @@ import type { EvaluationStore } from '../store/types.js';
 import { initBackend } from '../tfjs/backend.js';
 import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from '../tfjs/checkpoint.js';
 import type { Mbv3Config, Mbv3Macro } from '../tfjs/mbv3/config.js';
-import { calibrateMbv3, mbv3Inference, mbv3Loss } from '../tfjs/mbv3/net.js';
+import { calibrateMbv3, mbv3Forward, mbv3Inference, mbv3Loss } from '../tfjs/mbv3/net.js';
+import { trainExec } from '../tfjs/mbv3/ops.js';
 import { createMbv3Supernet, extractSubnet, loadSupernetWeights, type Mbv3Supernet, supernetWeights } from '../tfjs/mbv3/supernet.js';
 import { batchesOf, DEFAULT_TRAIN_SETTINGS, learningRate, makeOptimizer, measureAccuracy, type TrainableNet, trainNetwork, type TrainSettings, withDecay } from './train.js';
 import type { Evaluator, MetricInfo, Metrics } from './types.js';
@@ -30,6 +31,8 @@ export interface SupernetSettings
   > {
   /** Random sub-networks per step besides the largest and the smallest. */
   readonly randomSubnets: number;
+  /** In-place distillation: every sub-network but the largest learns from the largest's predictions. */
+  readonly distill?: boolean;
 }
 
 export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
@@ -275,7 +278,13 @@ async function trainSupernet(
       const { x, y } = batchTensors(ds, train, order.slice(b * s.batchSize, (b + 1) * s.batchSize));
       const loss = opt.minimize(
         () => {
-          const losses = configs.map((c) => mbv3Loss(sn.subnet(c).params, x, y));
+          const views = configs.map((c) => sn.subnet(c).params);
+          if (!s.distill) return withDecay(tf.addN(views.map((v) => mbv3Loss(v, x, y))) as tf.Scalar, sn.decayParams, s.weightDecay);
+          // In-place distillation (BigNAS): the largest learns from the labels, the others from its predictions,
+          // copied out of the tape so that no gradient flows into the teacher through them.
+          const teacher = mbv3Forward(views[0]!, trainExec(), x).at(-1)!;
+          const soft = tf.softmax(tf.tensor2d(teacher.dataSync() as Float32Array, teacher.shape));
+          const losses = views.map((v, k) => (k === 0 ? mbv3Loss(v, x, y) : mbv3Loss(v, x, soft)));
           return withDecay(tf.addN(losses) as tf.Scalar, sn.decayParams, s.weightDecay);
         },
         true,
