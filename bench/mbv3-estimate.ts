@@ -24,7 +24,7 @@ export interface Mbv3EstimateBenchOptions {
   readonly heldOut?: number;
   /** Networks trained from scratch for the cost baseline. */
   readonly scratch?: number;
-  /** Train the super-network with in-place distillation. */
+  /** false: train the super-network without in-place distillation (the default has it). */
   readonly distill?: boolean;
 }
 
@@ -39,7 +39,7 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
   const heldOutCount = options.heldOut ?? (quick ? 20 : 30);
   const scratchCount = options.scratch ?? 2;
   const workers = defaultWorkers();
-  const supernet: Partial<SupernetSettings> = { ...(quick ? { trainSize: 1000, valSize: 1000, testSize: 200 } : {}), ...(options.distill ? { distill: true } : {}) };
+  const supernet: Partial<SupernetSettings> = { ...(quick ? { trainSize: 1000, valSize: 1000, testSize: 200 } : {}), ...(options.distill === false ? { distill: false } : {}) };
   const budget = quick ? 60 : BUILTIN_DEFAULT_BUDGET;
   const accuracy: AccuracySpec = { space: 'mbv3-mini', kind: 'supernet', dataset: 'fashion-mnist', supernet };
   const settings = { ...DEFAULT_SUPERNET_SETTINGS, ...supernet };
@@ -151,5 +151,5 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchMbv3Estimate({ quick: process.argv.includes('--quick'), distill: process.argv.includes('--distill') });
+  await benchMbv3Estimate({ quick: process.argv.includes('--quick'), ...(process.argv.includes('--no-distill') ? { distill: false } : {}) });
 }

@@ -32,7 +32,7 @@ export interface SupernetSettings
   /** Random sub-networks per step besides the largest and the smallest. */
   readonly randomSubnets: number;
   /** In-place distillation: every sub-network but the largest learns from the largest's predictions. */
-  readonly distill?: boolean;
+  readonly distill: boolean;
 }
 
 export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
@@ -43,6 +43,8 @@ export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
   weightDecay: 4e-5,
   seed: 0,
   randomSubnets: 1,
+  // On the held-out bench distillation lifted accuracy Spearman from 0.39 to 0.68 (docs/evaluation.md).
+  distill: true,
   // Sized so that the whole block estimation of mbv3-mini fits in about a quarter of an hour on two cores.
   trainSize: 5000,
   valSize: 1500,
