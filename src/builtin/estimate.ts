@@ -6,8 +6,7 @@ import type { BlockTable } from '../predict/block-table.js';
 import type { Estimator } from '../predict/estimators/types.js';
 import type { EvaluationStore } from '../store/types.js';
 import type { BackendName } from '../tfjs/backend.js';
-import { createPoolEvaluator } from './pool.js';
-import { type AccuracyEvaluator, type AccuracySpec, builtinEvaluator, builtinSpace, type BuiltinSpaceName } from './spaces.js';
+import { type AccuracySpec, builtinEvaluator, builtinSpace, type BuiltinSpaceName } from './spaces.js';
 
 const LATENCY_CHUNK = 8;
 
@@ -49,8 +48,6 @@ export interface BuiltinSession {
 }
 
 export function openBuiltinEvaluator(req: Omit<BuiltinEstimateRequest, 'estimator' | 'budget' | 'seed'> & { onStored?: (fresh: number) => void }): BuiltinSession {
-  let pooled = null as { close(): Promise<void> } | null;
-  const pool = req.workers > 1 ? (inner: AccuracyEvaluator) => (pooled = createPoolEvaluator(inner, req.accuracy, req.workers)) : undefined;
   const be = builtinEvaluator(req.space, {
     accuracy: req.accuracy,
     device: req.device,
@@ -58,7 +55,7 @@ export function openBuiltinEvaluator(req: Omit<BuiltinEstimateRequest, 'estimato
     store: req.store,
     ...(req.log ? { log: req.log } : {}),
     ...(req.onTrainStep ? { onTrainStep: req.onTrainStep } : {}),
-    ...(pool ? { pool } : {}),
+    workers: req.workers,
   });
   // Chunks of 8 (or one per worker, if more): a kill loses at most one chunk, and latency is timed interleaved
   // over a chunk (LatencySettings.rounds), which needs several networks.
@@ -76,7 +73,7 @@ export function openBuiltinEvaluator(req: Omit<BuiltinEstimateRequest, 'estimato
     },
     evaluate: (archs: Parameters<Evaluator['evaluate']>[0]) => cached.evaluate(archs, signal ? { signal } : {}),
   };
-  return { evaluator, key: be.key, accuracy: be.accuracy, costs: be.costs, close: async () => void (await pooled?.close()) };
+  return { evaluator, key: be.key, accuracy: be.accuracy, costs: be.costs, close: be.close };
 }
 
 /**

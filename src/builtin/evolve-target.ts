@@ -5,8 +5,7 @@ import type { EvolveTarget } from '../evolve/target.js';
 import type { EvaluationStore } from '../store/types.js';
 import type { LatencySettings } from '../eval/latency.js';
 import type { BackendName } from '../tfjs/backend.js';
-import { createPoolEvaluator } from './pool.js';
-import { type AccuracyEvaluator, type AccuracySpec, builtinEvaluator, builtinSpace, type BuiltinSpaceName } from './spaces.js';
+import { type AccuracySpec, builtinEvaluator, builtinSpace, type BuiltinSpaceName } from './spaces.js';
 
 export interface BuiltinTargetOptions {
   readonly accuracy: AccuracySpec;
@@ -28,8 +27,6 @@ export const NO_FINE_TUNE_FOR_TRAIN =
  * super-network, NATv2's post-processing is real: the Pareto networks are fine-tuned from their inherited weights.
  */
 export function builtinTarget(name: BuiltinSpaceName, o: BuiltinTargetOptions): EvolveTarget {
-  let pooled = null as { close(): Promise<void> } | null;
-  const pool = o.workers > 1 ? (inner: AccuracyEvaluator) => (pooled = createPoolEvaluator(inner, o.accuracy, o.workers)) : undefined;
   const be = builtinEvaluator(name, {
     accuracy: o.accuracy,
     device: o.device,
@@ -37,7 +34,7 @@ export function builtinTarget(name: BuiltinSpaceName, o: BuiltinTargetOptions): 
     store: o.store,
     ...(o.log ? { log: o.log } : {}),
     ...(o.onTrainStep ? { onTrainStep: o.onTrainStep } : {}),
-    ...(pool ? { pool } : {}),
+    workers: o.workers,
   });
   const supernet = o.accuracy.kind === 'supernet' ? (be.accuracyPart as SupernetEvaluator) : null;
   return {
@@ -49,6 +46,6 @@ export function builtinTarget(name: BuiltinSpaceName, o: BuiltinTargetOptions): 
     fineTune: supernet
       ? { available: true, run: (archs, epochs, signal) => supernet.fineTune(archs, { epochs }, signal) }
       : { available: false, reason: NO_FINE_TUNE_FOR_TRAIN },
-    close: async () => void (await pooled?.close()),
+    close: be.close,
   };
 }

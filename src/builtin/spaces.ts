@@ -14,6 +14,7 @@ import { mbv3MiniFamily } from '../spaces/mbv3-mini/supernet.js';
 import type { SearchSpace } from '../space/types.js';
 import type { EvaluationStore } from '../store/types.js';
 import type { BackendName } from '../tfjs/backend.js';
+import { createPoolEvaluator } from './pool.js';
 
 /*
  * Built-in spaces: networks blocknas builds, trains and times itself (TensorFlow.js on this machine, datasets from
@@ -98,8 +99,8 @@ export interface BuiltinEvaluatorOptions extends AccuracyHooks {
   readonly accuracy: AccuracySpec;
   readonly device: BackendName;
   readonly latency?: Partial<LatencySettings>;
-  /** Evaluates accuracy on a worker-thread pool (latency is always timed here, one network at a time). */
-  readonly pool?: (inner: AccuracyEvaluator) => Evaluator;
+  /** Worker threads for accuracy (above 1, a piscina pool; latency is always timed in this thread). */
+  readonly workers?: number;
 }
 
 export interface BuiltinEvaluator {
@@ -110,6 +111,8 @@ export interface BuiltinEvaluator {
   readonly key: string;
   readonly accuracy: string;
   readonly costs: readonly string[];
+  /** Stops the worker pool, if there is one. */
+  close(): Promise<void>;
 }
 
 /** Accuracy (super-network or training from scratch), latency on one backend, FLOPs and params, as one evaluator. */
@@ -117,12 +120,14 @@ export function builtinEvaluator(name: BuiltinSpaceName, o: BuiltinEvaluatorOpti
   const accuracyPart = accuracyEvaluator(o.accuracy, o);
   const latency = createLatencyEvaluator({ build: buildMbv3Mini, settings: { ...o.latency, backends: [o.device] } });
   const analytic = createAnalyticEvaluator(name, mbv3MiniCost);
-  const evaluator = combineEvaluators(`${name}-${o.accuracy.kind}`, [o.pool ? o.pool(accuracyPart) : accuracyPart, latency, analytic]);
+  const pool = (o.workers ?? 1) > 1 ? createPoolEvaluator(accuracyPart, o.accuracy, o.workers!) : null;
+  const evaluator = combineEvaluators(`${name}-${o.accuracy.kind}`, [pool ?? accuracyPart, latency, analytic]);
   return {
     evaluator,
     accuracyPart,
     key: JSON.stringify({ space: name, kind: o.accuracy.kind, accuracy: accuracyPart.settings, latency: latency.settings }),
     accuracy: `accuracy:${o.accuracy.dataset}-val`,
     costs: [`latency:${o.device}`, 'flops', 'params'],
+    close: async () => void (await pool?.close()),
   };
 }
