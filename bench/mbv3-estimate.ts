@@ -16,6 +16,7 @@ import { kendallTau } from '../src/stats/kendall.js';
 import { spearman } from '../src/stats/rank.js';
 import { mean } from '../src/stats/summary.js';
 import { createMemoryStore } from '../src/store/memory.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
 import { section, table } from './common.js';
 
 export interface Mbv3EstimateBenchOptions {
@@ -26,6 +27,11 @@ export interface Mbv3EstimateBenchOptions {
   readonly scratch?: number;
   /** false: train the super-network without in-place distillation (the default has it). */
   readonly distill?: boolean;
+  /**
+   * A SQLite file (new or empty) for the estimation's evaluations instead of memory: `blocknas estimate mbv3-mini
+   * --store FILE --out tables/mbv3-mini.json` then writes the table of this very run without measuring again.
+   */
+  readonly store?: string;
 }
 
 /**
@@ -51,7 +57,7 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
     `super-network: ${settings.epochs} epoch(s) on ${settings.trainSize} images, sandwich of largest + smallest + ${settings.randomSubnets} random; ` +
       `${settings.distill ? 'in-place distillation from the largest; ' : ''}each network: BN on ${settings.calibrationImages} images, accuracy on ${settings.valSize} validation images; regression on ${budget} networks`,
   );
-  const store = createMemoryStore();
+  const store = options.store ? openSqliteStore(options.store) : createMemoryStore();
   const space = builtinSpace('mbv3-mini');
   let trainedAt = 0;
   const t0 = performance.now();
@@ -148,8 +154,14 @@ export async function benchMbv3Estimate(options: Mbv3EstimateBenchOptions = {}):
       .map((g, i) => `${space.format(g)} ${trained[i]![id]!.toFixed(1)}% vs ${measured[i]![id]!.toFixed(1)}%`)
       .join('; ')}`,
   );
+  store.close();
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchMbv3Estimate({ quick: process.argv.includes('--quick'), ...(process.argv.includes('--no-distill') ? { distill: false } : {}) });
+  const storeAt = process.argv.indexOf('--store');
+  await benchMbv3Estimate({
+    quick: process.argv.includes('--quick'),
+    ...(process.argv.includes('--no-distill') ? { distill: false } : {}),
+    ...(storeAt >= 0 && process.argv[storeAt + 1] ? { store: process.argv[storeAt + 1]! } : {}),
+  });
 }

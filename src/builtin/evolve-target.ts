@@ -1,5 +1,3 @@
-import { ANALYTIC_METRICS } from '../eval/analytic.js';
-import { latencyMetrics } from '../eval/latency.js';
 import type { SupernetEvaluator } from '../eval/supernet.js';
 import type { EvolveTarget } from '../evolve/target.js';
 import type { EvaluationStore } from '../store/types.js';
@@ -40,7 +38,7 @@ export function builtinTarget(name: BuiltinSpaceName, o: BuiltinTargetOptions): 
   return {
     name,
     space: builtinSpace(name),
-    metrics: [...be.accuracyPart.provides, ...latencyMetrics([o.device]), ...ANALYTIC_METRICS],
+    metrics: be.evaluator.provides,
     evaluator: () => be.evaluator,
     key: be.key,
     fineTune: supernet

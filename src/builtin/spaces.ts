@@ -4,12 +4,13 @@ import { type DatasetName, parseDatasetName } from '../data/datasets.js';
 import { UserError } from '../errors.js';
 import { createAnalyticEvaluator } from '../eval/analytic.js';
 import { combineEvaluators } from '../eval/combine.js';
-import { createLatencyEvaluator, type LatencySettings } from '../eval/latency.js';
+import { createLatencyEvaluator, DEFAULT_LATENCY_SETTINGS, type LatencySettings } from '../eval/latency.js';
+import { blobScale } from '../eval/latency-reference.js';
 import { createSupernetEvaluator, type SupernetSettings } from '../eval/supernet.js';
 import { createTrainEvaluator, type TrainSettings } from '../eval/train.js';
 import type { Evaluator } from '../eval/types.js';
 import { buildMbv3Mini, mbv3MiniCost } from '../spaces/mbv3-mini/evaluators.js';
-import { createMbv3MiniSpace } from '../spaces/mbv3-mini/space.js';
+import { createMbv3MiniSpace, MBV3_MINI_LATENCY_REFERENCE } from '../spaces/mbv3-mini/space.js';
 import { mbv3MiniFamily } from '../spaces/mbv3-mini/supernet.js';
 import type { SearchSpace } from '../space/types.js';
 import type { EvaluationStore } from '../store/types.js';
@@ -118,7 +119,12 @@ export interface BuiltinEvaluator {
 /** Accuracy (super-network or training from scratch), latency on one backend, FLOPs and params, as one evaluator. */
 export function builtinEvaluator(name: BuiltinSpaceName, o: BuiltinEvaluatorOptions): BuiltinEvaluator {
   const accuracyPart = accuracyEvaluator(o.accuracy, o);
-  const latency = createLatencyEvaluator({ build: buildMbv3Mini, settings: { ...o.latency, backends: [o.device] } });
+  const latencySettings = { ...DEFAULT_LATENCY_SETTINGS, reference: MBV3_MINI_LATENCY_REFERENCE, ...o.latency, backends: [o.device] };
+  const latency = createLatencyEvaluator({
+    build: buildMbv3Mini,
+    settings: latencySettings,
+    ...(o.store ? { scale: blobScale(o.store, `latency-scale:${JSON.stringify(latencySettings)}`) } : {}),
+  });
   const analytic = createAnalyticEvaluator(name, mbv3MiniCost);
   const pool = (o.workers ?? 1) > 1 ? createPoolEvaluator(accuracyPart, o.accuracy, o.workers!) : null;
   const evaluator = combineEvaluators(`${name}-${o.accuracy.kind}`, [pool ?? accuracyPart, latency, analytic]);

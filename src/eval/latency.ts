@@ -1,17 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { UserError } from '../errors.js';
-import { quantile } from '../stats/summary.js';
 import type { Genome } from '../space/types.js';
 import { type BackendName, initBackend } from '../tfjs/backend.js';
-import { seededValues } from '../tfjs/small-cnn.js';
-import type { InferenceNet } from './train.js';
+import { memoryScale, type ReferenceScale, timeAgainstReference } from './latency-reference.js';
+import { type LatencySample, type TimedNet, timeNet, timeNets } from './latency-timing.js';
 import type { Evaluator, MetricInfo, Metrics } from './types.js';
 
-/** A network that can run inference (weights do not matter for timing). */
-export interface TimedNet {
-  inference(): InferenceNet;
-  dispose(): void;
-}
+export { type LatencySample, type TimedNet, timeNet, timeNets } from './latency-timing.js';
 
 export interface LatencySettings {
   readonly backends: readonly BackendName[];
@@ -33,6 +27,12 @@ export interface LatencySettings {
    */
   readonly rounds: number;
   readonly repeats: number;
+  /**
+   * A network timed in every round of every batch (null: none). Latencies are then relative to it per round, in
+   * its first-measured milliseconds (src/eval/latency-reference.ts): the machine's speed phases divide out, so
+   * batches timed minutes or sessions apart compare.
+   */
+  readonly reference: Genome | null;
   /** Input [height, width, channels]; the batch is always 1. */
   readonly inputShape: readonly [number, number, number];
 }
@@ -42,30 +42,36 @@ export const DEFAULT_LATENCY_SETTINGS: LatencySettings = {
   warmup: 5,
   warmupMs: 200,
   processWarmupMs: 3000,
-  rounds: 6,
-  repeats: 30,
+  rounds: 10,
+  repeats: 60,
+  reference: null,
   inputShape: [28, 28, 1],
 };
 
 export interface LatencyEvaluatorOptions {
   readonly settings?: Partial<LatencySettings>;
   readonly build: (genome: Genome, seed: number) => TimedNet;
+  /** Where the reference's milliseconds are kept (a store, so a resumed run keeps the scale); default: this process. */
+  readonly scale?: ReferenceScale;
 }
 
-export function latencyMetrics(backends: readonly BackendName[]): MetricInfo[] {
+export function latencyMetrics(backends: readonly BackendName[], referenced = false): MetricInfo[] {
   return backends.flatMap((b): MetricInfo[] => [
-    { id: `latency:${b}`, kind: 'latency', unit: 'ms', source: 'measured', description: `median wall-clock ms of one batch-1 inference on the tfjs ${b} backend, this machine` },
+    {
+      id: `latency:${b}`,
+      kind: 'latency',
+      unit: 'ms',
+      source: 'measured',
+      description: referenced
+        ? `median ms of one batch-1 inference on the tfjs ${b} backend, this machine, relative to a reference network timed alongside (in its first-measured ms)`
+        : `median wall-clock ms of one batch-1 inference on the tfjs ${b} backend, this machine`,
+    },
     { id: `latency:${b}-p10`, kind: 'latency', unit: 'ms', source: 'measured', description: `10th percentile of the same runs (spread)` },
     { id: `latency:${b}-p90`, kind: 'latency', unit: 'ms', source: 'measured', description: `90th percentile of the same runs (spread)` },
+    ...(referenced
+      ? [{ id: `latency:${b}-raw`, kind: 'latency' as const, unit: 'ms', source: 'measured' as const, description: 'median wall-clock ms of the same runs, without the reference correction' }]
+      : []),
   ]);
-}
-
-/** Median and spread of `repeats` timed runs after `warmup` untimed ones. */
-export interface LatencySample {
-  readonly median: number;
-  readonly p10: number;
-  readonly p90: number;
-  readonly runs: readonly number[];
 }
 
 /**
@@ -81,21 +87,27 @@ export function createLatencyEvaluator(options: LatencyEvaluatorOptions): Evalua
     throw new UserError(`--backend: expected wasm and/or cpu, got ${settings.backends.join(',')}`);
   }
   const warmed = new Set<BackendName>();
+  const scale = options.scale ?? memoryScale();
+  const reference = settings.reference;
   return {
     name: 'latency',
-    provides: latencyMetrics(settings.backends),
+    provides: latencyMetrics(settings.backends, reference !== null),
     settings,
     async evaluate(archs, ctx) {
       const out: Record<string, number>[] = archs.map(() => ({}));
       for (const backend of settings.backends) {
         await initBackend(backend);
-        if (!warmed.has(backend) && archs.length > 0) {
-          timeNet(options.build(archs[0]!, 0), { ...settings, warmupMs: settings.processWarmupMs, repeats: 1 });
+        if (archs.length === 0) continue;
+        if (!warmed.has(backend)) {
+          timeNet(options.build(reference ?? archs[0]!, 0), { ...settings, warmupMs: settings.processWarmupMs, repeats: 1 });
           warmed.add(backend);
         }
-        const samples = timeNets(archs.map((g) => options.build(g, 0)), settings, ctx?.signal);
+        const nets = archs.map((g) => options.build(g, 0));
+        const samples: (LatencySample & { raw?: number })[] =
+          reference === null ? timeNets(nets, settings, ctx?.signal) : timeAgainstReference(nets, options.build(reference, 0), backend, scale, settings, ctx?.signal);
         samples.forEach((s, i) => {
           Object.assign(out[i]!, { [`latency:${backend}`]: s.median, [`latency:${backend}-p10`]: s.p10, [`latency:${backend}-p90`]: s.p90 });
+          if (s.raw !== undefined) out[i]![`latency:${backend}-raw`] = s.raw;
         });
       }
       return out as Metrics[];
@@ -103,51 +115,3 @@ export function createLatencyEvaluator(options: LatencyEvaluatorOptions): Evalua
   };
 }
 
-type TimingSettings = Pick<LatencySettings, 'warmup' | 'repeats' | 'inputShape'> & { readonly warmupMs?: number; readonly rounds?: number };
-
-/** Times one network on the active backend; disposes it. */
-export function timeNet(net: TimedNet, settings: TimingSettings): LatencySample {
-  return timeNets([net], settings)[0]!;
-}
-
-/**
- * Times several networks on the active backend, each warmed up, then their timed runs interleaved in rounds
- * (see LatencySettings.rounds); disposes them.
- */
-export function timeNets(nets: readonly TimedNet[], settings: TimingSettings, signal?: AbortSignal): LatencySample[] {
-  const [h, w, c] = settings.inputShape;
-  const x = tf.tensor4d(seededValues(h * w * c, 1), [1, h, w, c]);
-  const inferences: InferenceNet[] = [];
-  try {
-    for (const net of nets) inferences.push(net.inference());
-    const once = (inference: InferenceNet): number => {
-      const t0 = performance.now();
-      const outs = inference.run(x);
-      for (const o of outs) o.dataSync();
-      const ms = performance.now() - t0;
-      tf.dispose(outs);
-      return ms;
-    };
-    const warm = (inference: InferenceNet) => {
-      const start = performance.now();
-      for (let i = 0; i < settings.warmup || performance.now() - start < (settings.warmupMs ?? 0); i++) once(inference);
-    };
-    const runs = nets.map((): number[] => []);
-    const rounds = Math.max(1, Math.min(settings.rounds ?? 1, settings.repeats));
-    for (let r = 0; r < rounds; r++) {
-      // Repeats split as evenly as rounds allow: the first (repeats mod rounds) rounds take one more.
-      const k = Math.floor(settings.repeats / rounds) + (r < settings.repeats % rounds ? 1 : 0);
-      inferences.forEach((inference, i) => {
-        if (signal?.aborted) throw new Error('latency measurement aborted');
-        // Warmed up just before its first timed round, so every network's first runs are warm alike.
-        if (r === 0) warm(inference);
-        for (let j = 0; j < k; j++) runs[i]!.push(once(inference));
-      });
-    }
-    return runs.map((rs) => ({ median: quantile(rs, 0.5), p10: quantile(rs, 0.1), p90: quantile(rs, 0.9), runs: rs }));
-  } finally {
-    for (const inference of inferences) inference.dispose();
-    x.dispose();
-    for (const net of nets) net.dispose();
-  }
-}

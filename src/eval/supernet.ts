@@ -8,7 +8,7 @@ import type { EvaluationStore } from '../store/types.js';
 import { initBackend } from '../tfjs/backend.js';
 import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from '../tfjs/checkpoint.js';
 import type { Mbv3Config, Mbv3Macro } from '../tfjs/mbv3/config.js';
-import { calibrateMbv3, mbv3Forward, mbv3Inference, mbv3Loss } from '../tfjs/mbv3/net.js';
+import { calibrateMbv3, mbv3Forward, mbv3Inference, mbv3Loss, mbv3LossOf } from '../tfjs/mbv3/net.js';
 import { trainExec } from '../tfjs/mbv3/ops.js';
 import { createMbv3Supernet, extractSubnet, loadSupernetWeights, type Mbv3Supernet, supernetWeights } from '../tfjs/mbv3/supernet.js';
 import { batchesOf, DEFAULT_TRAIN_SETTINGS, learningRate, makeOptimizer, measureAccuracy, type TrainableNet, trainNetwork, type TrainSettings, withDecay } from './train.js';
@@ -284,9 +284,11 @@ async function trainSupernet(
           if (!s.distill) return withDecay(tf.addN(views.map((v) => mbv3Loss(v, x, y))) as tf.Scalar, sn.decayParams, s.weightDecay);
           // In-place distillation (BigNAS): the largest learns from the labels, the others from its predictions,
           // copied out of the tape so that no gradient flows into the teacher through them.
-          const teacher = mbv3Forward(views[0]!, trainExec(), x).at(-1)!;
+          // The teacher's forward pass is also its own training pass: the largest network is most of a step's cost.
+          const teacherLogits = mbv3Forward(views[0]!, trainExec(), x);
+          const teacher = teacherLogits.at(-1)!;
           const soft = tf.softmax(tf.tensor2d(teacher.dataSync() as Float32Array, teacher.shape));
-          const losses = views.map((v, k) => (k === 0 ? mbv3Loss(v, x, y) : mbv3Loss(v, x, soft)));
+          const losses = views.map((v, k) => (k === 0 ? mbv3LossOf(teacherLogits, y) : mbv3Loss(v, x, soft)));
           return withDecay(tf.addN(losses) as tf.Scalar, sn.decayParams, s.weightDecay);
         },
         true,

@@ -131,6 +131,9 @@ export function parseMbv3Mini(text: string): Genome {
   return g;
 }
 
+/** A mid-sized network timed beside every latency batch, so machine speed phases divide out (src/eval/latency-reference.ts). */
+export const MBV3_MINI_LATENCY_REFERENCE: Genome = parseMbv3Mini('k5e4d3|k5e4d3|k5e4d3|exit-none');
+
 export function createMbv3MiniSpace(): SearchSpace {
   return createSpace({ name: 'mbv3-mini', nodes: nodes(), rules: parallelRules(), format: formatMbv3Mini, parse: parseMbv3Mini });
 }

@@ -149,8 +149,13 @@ export function mbv3Forward(p: Mbv3Params, exec: Exec, x: tf.Tensor4D, maxHeads 
 
 /** Mean over heads of the softmax cross-entropy, BN with batch statistics. */
 export function mbv3Loss(p: Mbv3Params, x: tf.Tensor4D, oneHot: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => mbv3LossOf(mbv3Forward(p, trainExec(), x), oneHot));
+}
+
+/** The loss of logits mbv3Forward already computed (every head weighs the same). */
+export function mbv3LossOf(logits: readonly tf.Tensor2D[], oneHot: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
-    const losses = mbv3Forward(p, trainExec(), x).map((l) => tf.losses.softmaxCrossEntropy(oneHot, l));
+    const losses = logits.map((l) => tf.losses.softmaxCrossEntropy(oneHot, l));
     return tf.div(tf.addN(losses), losses.length) as tf.Scalar;
   });
 }

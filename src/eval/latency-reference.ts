@@ -1,0 +1,77 @@
+import { quantile } from '../stats/summary.js';
+import { type LatencySample, roundsOf, type TimedNet, timeNets, type TimingSettings } from './latency-timing.js';
+
+/*
+ * Timing against a reference network. On a shared or virtual machine the speed of the whole CPU changes in phases
+ * (measured here: one fixed network's median over a batch ranged 1.5-3.0 ms between batches minutes apart), so
+ * latencies measured in different batches, or different sessions, are not comparable as they are. A fixed
+ * reference network is timed in every round of every batch, and each network's time is taken relative to the
+ * reference's in the same round, then put back into milliseconds with one scale kept for the whole store.
+ * Test-retest Spearman of 48 mbv3-mini networks timed in batches of 8, 4 trials (scratch measurement, documented
+ * in docs/evaluation.md): 0.83 raw, 0.94 relative to the reference per round.
+ */
+
+/** Keeps the reference's milliseconds per backend: the first batch's, so every later batch is on its scale. */
+export interface ReferenceScale {
+  get(backend: string): number | undefined;
+  set(backend: string, ms: number): void;
+}
+
+export function memoryScale(): ReferenceScale {
+  const m = new Map<string, number>();
+  return { get: (b) => m.get(b), set: (b, ms) => void m.set(b, ms) };
+}
+
+/** A scale kept in a store's blobs under `key`, so a resumed or later run of the same settings shares it. */
+export function blobScale(blobs: { getBlob(key: string): Uint8Array | undefined; putBlob(key: string, data: Uint8Array): void }, key: string): ReferenceScale {
+  return {
+    get(backend) {
+      const b = blobs.getBlob(`${key}:${backend}`);
+      return b === undefined ? undefined : new Float64Array(b.slice().buffer)[0];
+    },
+    set(backend, ms) {
+      blobs.putBlob(`${key}:${backend}`, new Uint8Array(Float64Array.of(ms).buffer));
+    },
+  };
+}
+
+export interface ReferencedSample extends LatencySample {
+  /** The raw median in milliseconds, before the reference correction. */
+  readonly raw: number;
+}
+
+/**
+ * Times `nets` with `reference` (same settings; all disposed). Each network's median is
+ * scale · exp(median over rounds of log(its round median / the reference's round median)); p10 and p90 are taken
+ * over its runs each divided by its round's reference median, times the scale. The scale is the reference's median
+ * in the first batch the `scale` keeper has seen.
+ */
+export function timeAgainstReference(
+  nets: readonly TimedNet[],
+  reference: TimedNet,
+  backend: string,
+  scale: ReferenceScale,
+  settings: TimingSettings,
+  signal?: AbortSignal,
+): ReferencedSample[] {
+  const [ref, ...samples] = timeNets([reference, ...nets], settings, signal);
+  const rounds = roundsOf(settings);
+  const refRounds = rounds.map(([a, b]) => quantile(ref!.runs.slice(a, b), 0.5));
+  let ms = scale.get(backend);
+  if (ms === undefined) {
+    ms = ref!.median;
+    scale.set(backend, ms);
+  }
+  const k = ms;
+  return samples.map((s) => {
+    const logRatios = rounds.map(([a, b], r) => Math.log(quantile(s.runs.slice(a, b), 0.5) / refRounds[r]!));
+    const runRatios = rounds.flatMap(([a, b], r) => s.runs.slice(a, b).map((t) => t / refRounds[r]!));
+    return {
+      median: k * Math.exp(quantile(logRatios, 0.5)),
+      p10: k * quantile(runRatios, 0.1),
+      p90: k * quantile(runRatios, 0.9),
+      runs: s.runs,
+      raw: s.median,
+    };
+  });
+}
