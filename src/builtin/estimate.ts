@@ -4,6 +4,7 @@ import type { LatencySettings } from '../eval/latency.js';
 import type { Evaluator } from '../eval/types.js';
 import type { BlockTable } from '../predict/block-table.js';
 import type { Estimator } from '../predict/estimators/types.js';
+import type { Genome } from '../space/types.js';
 import type { EvaluationStore } from '../store/types.js';
 import type { BackendName } from '../tfjs/backend.js';
 import { type AccuracySpec, builtinEvaluator, builtinSpace, type BuiltinSpaceName } from './spaces.js';
@@ -44,6 +45,8 @@ export interface BuiltinSession {
   readonly key: string;
   readonly accuracy: string;
   readonly costs: readonly string[];
+  /** The network latency is timed against (LatencySettings.reference), if any. */
+  readonly latencyReference: Genome | null;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,7 @@ export function openBuiltinEvaluator(req: Omit<BuiltinEstimateRequest, 'estimato
     },
     evaluate: (archs: Parameters<Evaluator['evaluate']>[0]) => cached.evaluate(archs, signal ? { signal } : {}),
   };
-  return { evaluator, key: be.key, accuracy: be.accuracy, costs: be.costs, close: be.close };
+  return { evaluator, key: be.key, accuracy: be.accuracy, costs: be.costs, latencyReference: be.latencyReference, close: be.close };
 }
 
 /**
@@ -87,11 +90,12 @@ export async function estimateBuiltinTable(req: BuiltinEstimateRequest): Promise
   const onStored = (fresh: number) => req.onProgress?.(Math.min(fresh + (session?.evaluator.reused ?? 0), total - 1), total);
   session = openBuiltinEvaluator({ ...req, onStored });
   const s = session;
+  const space = builtinSpace(req.space);
   try {
     let table: BlockTable;
     try {
       table = await req.estimator.estimate({
-        space: builtinSpace(req.space),
+        space,
         evaluator: s.evaluator,
         accuracy: s.accuracy,
         costs: s.costs,
@@ -118,6 +122,9 @@ export async function estimateBuiltinTable(req: BuiltinEstimateRequest): Promise
       ...(table.notes ?? []),
       `${s.accuracy}: ${how}; settings ${s.key}`,
       `latency:${req.device}: median batch-1 inference measured with TensorFlow.js ${req.device} on ${cpu} (${cpus().length} cores), Node ${process.versions.node}; other machines differ`,
+      ...(s.latencyReference
+        ? [`latency:${req.device}: relative to ${space.format(s.latencyReference)} timed in every round of every batch, in its milliseconds as first measured (the machine's speed phases divided out)`]
+        : []),
     ];
     return { table: { ...table, notes }, fresh: s.evaluator.fresh, reused: s.evaluator.reused, interrupted: false, key: s.key };
   } finally {

@@ -12,7 +12,7 @@ import type { Evaluator } from '../eval/types.js';
 import { buildMbv3Mini, mbv3MiniCost } from '../spaces/mbv3-mini/evaluators.js';
 import { createMbv3MiniSpace, MBV3_MINI_LATENCY_REFERENCE } from '../spaces/mbv3-mini/space.js';
 import { mbv3MiniFamily } from '../spaces/mbv3-mini/supernet.js';
-import type { SearchSpace } from '../space/types.js';
+import type { Genome, SearchSpace } from '../space/types.js';
 import type { EvaluationStore } from '../store/types.js';
 import type { BackendName } from '../tfjs/backend.js';
 import { createPoolEvaluator } from './pool.js';
@@ -112,6 +112,8 @@ export interface BuiltinEvaluator {
   readonly key: string;
   readonly accuracy: string;
   readonly costs: readonly string[];
+  /** The network latency is timed against (LatencySettings.reference), if any. */
+  readonly latencyReference: Genome | null;
   /** Stops the worker pool, if there is one. */
   close(): Promise<void>;
 }
@@ -134,6 +136,7 @@ export function builtinEvaluator(name: BuiltinSpaceName, o: BuiltinEvaluatorOpti
     key: JSON.stringify({ space: name, kind: o.accuracy.kind, accuracy: accuracyPart.settings, latency: latency.settings }),
     accuracy: `accuracy:${o.accuracy.dataset}-val`,
     costs: [`latency:${o.device}`, 'flops', 'params'],
+    latencyReference: latencySettings.reference,
     close: async () => void (await pool?.close()),
   };
 }
