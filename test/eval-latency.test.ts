@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../src/errors.js';
 import { createLatencyEvaluator } from '../src/eval/latency.js';
+import { blobScale } from '../src/eval/latency-reference.js';
+import { createMemoryStore } from '../src/store/memory.js';
 import { buildMbv3Mini } from '../src/spaces/mbv3-mini/evaluators.js';
 import { createMbv3MiniSpace } from '../src/spaces/mbv3-mini/space.js';
 
@@ -28,4 +30,23 @@ test('latency settings are checked', () => {
   for (const settings of bad) {
     assert.throws(() => createLatencyEvaluator({ build: buildMbv3Mini, settings }), (e) => e instanceof UserError, JSON.stringify(settings));
   }
+});
+
+test('latency evaluator with a reference network: corrected and raw medians, the scale kept for later batches', async () => {
+  const reference = space.parse('k5e4d3|k5e4d3|k5e4d3|exit-none');
+  const store = createMemoryStore();
+  const scale = blobScale(store, 'latency-scale:test');
+  const settings = { backends: ['wasm' as const], warmup: 2, warmupMs: 0, processWarmupMs: 0, repeats: 8, rounds: 4, reference };
+  const ev = createLatencyEvaluator({ build: buildMbv3Mini, settings, scale });
+  assert.ok(ev.provides.some((m) => m.id === 'latency:wasm-raw'), 'the uncorrected median is reported too');
+  const [m] = await ev.evaluate([space.parse('k3e3d2|k3e3d2|k3e3d2|exit-none')]);
+  const [p10, med, p90, raw] = ['-p10', '', '-p90', '-raw'].map((s) => m![`latency:wasm${s}`]!);
+  assert.ok(p10! > 0 && p10! <= med! && med! <= p90!, `p10 ${p10}, median ${med}, p90 ${p90}`);
+  assert.ok(raw! > 0, `raw ${raw}`);
+  const kept = scale.get('wasm');
+  assert.ok(kept !== undefined && kept > 0, 'the first batch stored the reference scale');
+  // A second evaluator on the same store (a resumed run) uses the stored scale instead of measuring a new one.
+  const again = createLatencyEvaluator({ build: buildMbv3Mini, settings, scale: blobScale(store, 'latency-scale:test') });
+  await again.evaluate([space.parse('k3e3d2|k3e3d2|k3e3d2|exit-none')]);
+  assert.equal(blobScale(store, 'latency-scale:test').get('wasm'), kept);
 });
