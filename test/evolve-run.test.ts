@@ -98,6 +98,19 @@ test('natv2 with an exact (additive) surrogate finds nearly the whole true front
   assert.ok(randomRatio < Math.min(...ratios), `random ${randomRatio} should trail natv2 ${ratios}`);
 });
 
+test('natv2 --inner neighbours: every candidate after the initial archive is one block from a network evaluated before, and it finds the front', async () => {
+  const strategy = natv2(toy.problem, { seed: 1, budget: 80, initSize: 20, perIteration: 5, surrogate: 'ridge', inner: 'neighbours' });
+  const r = await runStrategy(toy.problem, strategy, { budget: 80, store: createMemoryStore(), evaluatorKey: 'toy', runId: 'nb', config: {}, frame });
+  const genomes = r.evaluated.map((e) => e.genome);
+  assert.equal(new Set(genomes.map(genomeKey)).size, 80, 'distinct networks');
+  for (let i = 20; i < genomes.length; i++) {
+    const near = genomes.slice(0, i).some((h) => h.reduce((d, v, k) => d + (v === genomes[i]![k] ? 0 : 1), 0) === 1);
+    assert.ok(near, `network ${i} (${genomes[i]!.join(',')}) is one block from an earlier one`);
+  }
+  const ratio = r.history.at(-1)!.hypervolume / trueHv;
+  assert.ok(ratio >= 0.99, `ratio ${ratio}`);
+});
+
 test('an interrupted run resumed from the store equals the uninterrupted run, and evaluates nothing twice', async () => {
   const whole = await run('natv2', createMemoryStore(), { budget: 60, seed: 4 });
   const store = createMemoryStore();

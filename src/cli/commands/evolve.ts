@@ -7,6 +7,7 @@ import { createProblem, parseObjectives } from '../../evolve/problem.js';
 import { buildReport, writeReport, type EvolveReport } from '../../evolve/report.js';
 import { runStrategy } from '../../evolve/run.js';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
+import { INNER_SEARCHES, type InnerSearch } from '../../evolve/strategies/natv2.js';
 import { parseSurrogateChoice } from '../../evolve/surrogates.js';
 import { paretoFront } from '../../moo/dominance.js';
 import { openSqliteStore } from '../../store/sqlite.js';
@@ -31,6 +32,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
   init?: string;
   perIteration?: string;
   surrogate: string;
+  inner: string;
   canonical?: boolean;
   out: string;
   store?: string;
@@ -51,6 +53,7 @@ export function registerEvolve(program: Command): void {
     .option('--init <n>', 'natv2: initial archive size (default 300, at most a quarter of the budget)')
     .option('--per-iteration <n>', 'natv2: networks evaluated per iteration (default 5)')
     .option('--surrogate <kind>', 'natv2: ridge (block ridge, default), auto (adaptive choice among all families by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting', 'ridge')
+    .option('--inner <search>', `natv2: where candidates come from: nsga3 (NSGA-III on the surrogates, as NATv2) or neighbours (every network one block from the current front, judged by the surrogates)`, 'nsga3')
     .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
     .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
@@ -67,6 +70,10 @@ export function registerEvolve(program: Command): void {
       const init = parseIntOption('--init', opts.init, 2);
       const perIteration = parseIntOption('--per-iteration', opts.perIteration, 1);
       const surrogate = parseSurrogateChoice(opts.surrogate);
+      if (!(INNER_SEARCHES as readonly string[]).includes(opts.inner)) {
+        throw new UserError(`--inner: expected one of ${INNER_SEARCHES.join(', ')}, got "${opts.inner}"`);
+      }
+      const inner = opts.inner as InnerSearch;
       const fineTune = parseIntOption('--fine-tune', opts.fineTune, 1);
       const builtin = isBuiltinSpace(spaceName) ? { name: spaceName, ev: parseBuiltinEvaluation(spaceName, opts) } : null;
       if (!builtin) {
@@ -117,7 +124,8 @@ export function registerEvolve(program: Command): void {
         seed,
         strategy: strategyName,
         canonical,
-        ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate } : {}),
+        // inner only when not the default, so runs started before the option existed still resume
+        ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate, ...(inner !== 'nsga3' ? { inner } : {}) } : {}),
       };
       const controller = new AbortController();
       const onSigint = () => controller.abort();
@@ -130,6 +138,7 @@ export function registerEvolve(program: Command): void {
           ...(init !== undefined ? { initSize: init } : {}),
           ...(perIteration !== undefined ? { perIteration } : {}),
           surrogate,
+          inner,
         });
         const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
         const result = await runStrategy(problem, strategy, {

@@ -1,7 +1,7 @@
 import type { MooProblem } from '../problem.js';
 import type { Strategy } from '../strategy.js';
 import type { SurrogateChoice } from '../surrogates.js';
-import { natv2 } from './natv2.js';
+import { type InnerSearch, natv2 } from './natv2.js';
 import { nsga2Strategy } from './nsga2.js';
 import { randomSearch } from './random.js';
 import { regularizedEvolution } from './regularized-evolution.js';
@@ -15,6 +15,7 @@ export interface StrategySettings {
   readonly initSize?: number;
   readonly perIteration?: number;
   readonly surrogate?: SurrogateChoice;
+  readonly inner?: InnerSearch;
 }
 
 /** The one place a strategy is made from its name (CLI, benchmarks); a new strategy is a new module and a line here. */

@@ -40,7 +40,17 @@ export interface Natv2Options {
    * next.
    */
   readonly reselectEvery?: number;
+  /**
+   * Where candidates come from: 'nsga3' (NATv2's inner NSGA-III on the surrogates, the default) or 'neighbours'
+   * (every valid network one block away from the archive's current front, judged by the surrogates: local search).
+   * On NB201 and OFA MobileNetV3 'neighbours' reached more hypervolume in 200 evaluations, at a tenth of the time
+   * (docs/evolve.md); the default stays NATv2's own inner search.
+   */
+  readonly inner?: InnerSearch;
 }
+
+export const INNER_SEARCHES = ['nsga3', 'neighbours'] as const;
+export type InnerSearch = (typeof INNER_SEARCHES)[number];
 
 export const NATV2_DEFAULT_INIT = 300;
 export const DEFAULT_SURROGATE: SurrogateChoice = 'ridge';
@@ -119,8 +129,28 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
     return { models, info };
   };
 
+  /** `front`: archive indices of the current first front. */
+  const neighbours = (models: readonly Surrogate[], front: readonly number[]): Candidate[] => {
+    const open = new Map<string, Genome>();
+    for (const i of front) {
+      const f = archive[i]!.genome;
+      f.forEach((block, node) => {
+        for (let b = 0; b < problem.radix[node]!; b++) {
+          if (b === block) continue;
+          const h = problem.repair(f.map((v, k) => (k === node ? b : v)));
+          if (!h) continue;
+          const key = genomeKey(h);
+          if (!seen.has(key)) open.set(key, h);
+        }
+      });
+    }
+    const genomes = [...open.values()];
+    const preds = models.map((m) => m.predict(genomes));
+    return genomes.map((g, i) => ({ genome: g, predicted: preds.map((p) => p[i]!) }));
+  };
+
   /** `ranked`: archive indices, best Pareto ranks first. */
-  const innerSearch = (models: readonly Surrogate[], ranked: readonly number[]): Candidate[] => {
+  const evolved = (models: readonly Surrogate[], ranked: readonly number[]): Candidate[] => {
     const algorithm = createNsga3({
       radix: problem.radix,
       nObj,
@@ -155,7 +185,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
       iteration++;
       const { models, info } = fitSurrogates();
       const fronts = nonDominatedSort(archive.map((a) => a.objectives)).fronts;
-      const candidates = innerSearch(models, fronts.flat());
+      const candidates = (options.inner ?? 'nsga3') === 'neighbours' ? neighbours(models, fronts[0]!) : evolved(models, fronts.flat());
       const archiveFront = fronts[0]!.map((i) => archive[i]!.objectives);
       const chosen = selectCandidates(candidates, archiveFront, Math.min(perIteration, max));
       detail = { iteration, surrogates: info, candidates: candidates.length, predicted: chosen.map((c) => c.predicted) };
