@@ -1,4 +1,5 @@
 import { quantile } from '../stats/summary.js';
+import type { EvaluationStore } from '../store/types.js';
 import { type LatencySample, roundsOf, type TimedNet, timeNets, type TimingSettings } from './latency-timing.js';
 
 /*
@@ -23,7 +24,7 @@ export function memoryScale(): ReferenceScale {
 }
 
 /** A scale kept in a store's blobs under `key`, so a resumed or later run of the same settings shares it. */
-export function blobScale(blobs: { getBlob(key: string): Uint8Array | undefined; putBlob(key: string, data: Uint8Array): void }, key: string): ReferenceScale {
+export function blobScale(blobs: Pick<EvaluationStore, 'getBlob' | 'putBlob'>, key: string): ReferenceScale {
   return {
     get(backend) {
       const b = blobs.getBlob(`${key}:${backend}`);
@@ -57,12 +58,9 @@ export function timeAgainstReference(
   const [ref, ...samples] = timeNets([reference, ...nets], settings, signal);
   const rounds = roundsOf(settings);
   const refRounds = rounds.map(([a, b]) => quantile(ref!.runs.slice(a, b), 0.5));
-  let ms = scale.get(backend);
-  if (ms === undefined) {
-    ms = ref!.median;
-    scale.set(backend, ms);
-  }
-  const k = ms;
+  const stored = scale.get(backend);
+  const k = stored ?? ref!.median;
+  if (stored === undefined) scale.set(backend, k);
   return samples.map((s) => {
     const logRatios = rounds.map(([a, b], r) => Math.log(quantile(s.runs.slice(a, b), 0.5) / refRounds[r]!));
     const runRatios = rounds.flatMap(([a, b], r) => s.runs.slice(a, b).map((t) => t / refRounds[r]!));

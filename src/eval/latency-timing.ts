@@ -17,7 +17,14 @@ export interface LatencySample {
   readonly runs: readonly number[];
 }
 
-export type TimingSettings = { readonly warmup: number; readonly repeats: number; readonly inputShape: readonly [number, number, number] } & { readonly warmupMs?: number; readonly rounds?: number };
+/** What timing needs of LatencySettings (src/eval/latency.ts documents each). */
+export interface TimingSettings {
+  readonly warmup: number;
+  readonly warmupMs?: number;
+  readonly rounds?: number;
+  readonly repeats: number;
+  readonly inputShape: readonly [number, number, number];
+}
 
 /** Times one network on the active backend; disposes it. */
 export function timeNet(net: TimedNet, settings: TimingSettings): LatencySample {
