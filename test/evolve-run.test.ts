@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectCandidates } from '../src/evolve/candidates.js';
+import { frontWeightedRows } from '../src/evolve/fit-rows.js';
 import { frameFor, frameHypervolume } from '../src/evolve/indicator.js';
 import { parseObjectives } from '../src/evolve/problem.js';
 import { runStrategy, type RunResult } from '../src/evolve/run.js';
@@ -109,6 +110,29 @@ test('natv2 --inner neighbours: every candidate after the initial archive is one
   }
   const ratio = r.history.at(-1)!.hypervolume / trueHv;
   assert.ok(ratio >= 0.99, `ratio ${ratio}`);
+});
+
+test('front-weighted fit rows: the best two fronts repeated, the rest once (hand-computed)', () => {
+  // fronts: {0, 1, 2}, {3}, {4}, {5}
+  const objectives = [[1, 3], [2, 2], [3, 1], [2, 3], [3, 3], [4, 4]];
+  const rows = frontWeightedRows(objectives, 3, 2);
+  assert.deepEqual([...rows].sort((a, b) => a - b), [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 5]);
+  assert.deepEqual(frontWeightedRows(objectives, 1, 2), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual([...frontWeightedRows(objectives, 2, 1)].sort((a, b) => a - b), [0, 0, 1, 1, 2, 2, 3, 4, 5]);
+  assert.throws(() => frontWeightedRows(objectives, 0, 2), /positive integer/);
+});
+
+test('natv2 front weighting changes what the surrogates propose, and weighted or not it finds the toy front', async () => {
+  const asked = async (frontWeight: number) => {
+    const strategy = natv2(toy.problem, { seed: 2, budget: 60, initSize: 20, perIteration: 5, frontWeight });
+    const r = await runStrategy(toy.problem, strategy, { budget: 60, store: createMemoryStore(), evaluatorKey: 'toy', runId: `w${frontWeight}`, config: {}, frame });
+    return { archs: r.evaluated.map((e) => genomeKey(e.genome)), ratio: r.history.at(-1)!.hypervolume / trueHv };
+  };
+  const plain = await asked(1);
+  const weighted = await asked(3);
+  assert.deepEqual(weighted.archs.slice(0, 20), plain.archs.slice(0, 20), 'the same initial archive');
+  assert.notDeepEqual(weighted.archs.slice(20), plain.archs.slice(20));
+  for (const r of [plain, weighted]) assert.ok(r.ratio >= 0.99, `ratio ${r.ratio}`);
 });
 
 test('an interrupted run resumed from the store equals the uninterrupted run, and evaluates nothing twice', async () => {

@@ -7,7 +7,7 @@ import { createProblem, parseObjectives } from '../../evolve/problem.js';
 import { buildReport, writeReport, type EvolveReport } from '../../evolve/report.js';
 import { runStrategy } from '../../evolve/run.js';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
-import { INNER_SEARCHES, type InnerSearch } from '../../evolve/strategies/natv2.js';
+import { INNER_SEARCHES, NATV2_DEFAULT_FRONT_WEIGHT, type InnerSearch } from '../../evolve/strategies/natv2.js';
 import { parseSurrogateChoice } from '../../evolve/surrogates.js';
 import { paretoFront } from '../../moo/dominance.js';
 import { openSqliteStore } from '../../store/sqlite.js';
@@ -33,6 +33,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
   perIteration?: string;
   surrogate: string;
   inner: string;
+  frontWeight?: string;
   canonical?: boolean;
   out: string;
   store?: string;
@@ -54,6 +55,7 @@ export function registerEvolve(program: Command): void {
     .option('--per-iteration <n>', 'natv2: networks evaluated per iteration (default 5)')
     .option('--surrogate <kind>', 'natv2: ridge (block ridge, default), auto (adaptive choice among all families by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting', 'ridge')
     .option('--inner <search>', `natv2: where candidates come from: nsga3 (NSGA-III on the surrogates, as NATv2) or neighbours (every network one block from the current front, judged by the surrogates)`, 'nsga3')
+    .option('--front-weight <n>', `natv2: how many times members of the archive's best two fronts count in the surrogate fits; 1 counts every network once (default ${NATV2_DEFAULT_FRONT_WEIGHT})`)
     .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
     .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
@@ -74,6 +76,7 @@ export function registerEvolve(program: Command): void {
         throw new UserError(`--inner: expected one of ${INNER_SEARCHES.join(', ')}, got "${opts.inner}"`);
       }
       const inner = opts.inner as InnerSearch;
+      const frontWeight = parseIntOption('--front-weight', opts.frontWeight, 1) ?? NATV2_DEFAULT_FRONT_WEIGHT;
       const fineTune = parseIntOption('--fine-tune', opts.fineTune, 1);
       const builtin = isBuiltinSpace(spaceName) ? { name: spaceName, ev: parseBuiltinEvaluation(spaceName, opts) } : null;
       if (!builtin) {
@@ -124,8 +127,9 @@ export function registerEvolve(program: Command): void {
         seed,
         strategy: strategyName,
         canonical,
-        // inner only when not the default, so runs started before the option existed still resume
-        ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate, ...(inner !== 'nsga3' ? { inner } : {}) } : {}),
+        // inner only when not the default, so its runs' settings read as before; frontWeight always: runs started
+        // before it existed fitted unweighted and would replay differently, so their resume is refused by name
+        ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate, ...(inner !== 'nsga3' ? { inner } : {}), frontWeight } : {}),
       };
       const controller = new AbortController();
       const onSigint = () => controller.abort();
@@ -139,6 +143,7 @@ export function registerEvolve(program: Command): void {
           ...(perIteration !== undefined ? { perIteration } : {}),
           surrogate,
           inner,
+          frontWeight,
         });
         const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
         const result = await runStrategy(problem, strategy, {

@@ -16,6 +16,7 @@ export interface StrategySettings {
   readonly perIteration?: number;
   readonly surrogate?: SurrogateChoice;
   readonly inner?: InnerSearch;
+  readonly frontWeight?: number;
 }
 
 /** The one place a strategy is made from its name (CLI, benchmarks); a new strategy is a new module and a line here. */

@@ -7,6 +7,7 @@ import { selectSurrogate } from '../../surrogate/select.js';
 import type { Surrogate } from '../../surrogate/types.js';
 import { blockRidge } from '../../surrogate/block-ridge.js';
 import { selectCandidates, type Candidate } from '../candidates.js';
+import { frontWeightedRows } from '../fit-rows.js';
 import type { MooProblem } from '../problem.js';
 import { balancedSample } from '../sampling.js';
 import type { Strategy } from '../strategy.js';
@@ -47,6 +48,14 @@ export interface Natv2Options {
    * less (docs/evolve.md), so the default stays NATv2's own inner search.
    */
   readonly inner?: InnerSearch;
+  /**
+   * Archive members in the first two non-dominated fronts count this many times in every surrogate fit (default 3;
+   * 1 fits every member once). The decisions are made near the front, and an unweighted fit spends its accuracy on
+   * the far, dominated bulk of the archive: NB201 IN16 accuracy / fpga, 10 seeds, 97.6 % → 98.6 % of the true
+   * front's hypervolume at 200 evaluations; better on 3 objectives and on OFA too (docs/evolve.md). The surrogate
+   * family and its penalties are still chosen on the unweighted archive: repeated rows would leak across folds.
+   */
+  readonly frontWeight?: number;
 }
 
 export const INNER_SEARCHES = ['nsga3', 'neighbours'] as const;
@@ -54,6 +63,9 @@ export type InnerSearch = (typeof INNER_SEARCHES)[number];
 
 export const NATV2_DEFAULT_INIT = 300;
 export const DEFAULT_SURROGATE: SurrogateChoice = 'ridge';
+export const NATV2_DEFAULT_FRONT_WEIGHT = 3;
+/** How many of the archive's best non-dominated fronts `frontWeight` applies to. */
+const WEIGHTED_FRONTS = 2;
 
 export function natv2InitSize(options: Pick<Natv2Options, 'initSize' | 'budget'>): number {
   const n = options.initSize ?? NATV2_DEFAULT_INIT;
@@ -71,8 +83,8 @@ interface IterationDetail {
  * NATv2's search loop (Sarti, Lomurno & Matteucci 2023, after NAT, Lu et al. 2021):
  *  1. initialise the archive with a larger, diverse set of networks (a balanced design over block choices);
  *  2. pre-process the archive for fitting (duplicates and non-finite results are dropped; surrogates fit ranks);
- *  3. each iteration fit one surrogate per objective on the whole archive, chosen adaptively by cross-validated
- *     Kendall tau, run NSGA-III on the surrogates seeded with the archive's best Pareto ranks, select candidates
+ *  3. each iteration fit one surrogate per objective on the whole archive (its best two fronts weighted up), chosen
+ *     adaptively by cross-validated Kendall tau, run NSGA-III on the surrogates seeded with the archive's best Pareto ranks, select candidates
  *     by predicted hypervolume gain, evaluate them, and update the archive (every evaluation is kept for fitting;
  *     the seeds for the next inner search are re-ranked).
  * Post-processing (fine-tuning the final networks) belongs to the evaluator and is reported by the caller.
@@ -85,6 +97,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
   const generations = options.generations ?? 30;
   const seeds = options.archiveSeeds ?? popSize;
   const reselectEvery = options.reselectEvery ?? 5;
+  const frontWeight = options.frontWeight ?? NATV2_DEFAULT_FRONT_WEIGHT;
   const nObj = problem.objectives.length;
   const archive: { genome: Genome; objectives: readonly number[] }[] = [];
   const seen = new Set<string>();
@@ -95,37 +108,38 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
   let chosen: (() => Surrogate)[] | undefined;
 
   const fitSurrogates = (): { models: Surrogate[]; info: NonNullable<IterationDetail['surrogates']> } => {
-    const x = archive.map((a) => a.genome);
     const reselect = chosen === undefined || (iteration - 1) % reselectEvery === 0;
-    const models: Surrogate[] = [];
     const info: { objective: number; chosen: string; tau: number }[] = [];
-    const rebuild: (() => Surrogate)[] = [];
-    for (let j = 0; j < nObj; j++) {
-      const y = archive.map((a) => a.objectives[j]!);
-      if (!reselect) {
-        const model = chosen![j]!();
-        model.fit(x, y);
-        models.push(model);
-        info.push({ objective: j, chosen: model.name, tau: Number.NaN });
-        continue;
+    if (reselect) {
+      const x = archive.map((a) => a.genome);
+      const rebuild: (() => Surrogate)[] = [];
+      for (let j = 0; j < nObj; j++) {
+        const y = archive.map((a) => a.objectives[j]!);
+        const seed = options.seed + iteration;
+        const pool = surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed);
+        let best = pool[0]!;
+        let tau = Number.NaN;
+        if (pool.length === 1) best.fit(x, y);
+        else {
+          const sel = selectSurrogate(pool, x, y, { seed, folds: 5 });
+          best = sel.best;
+          tau = sel.scores[pool.indexOf(best)]!.tau;
+        }
+        info.push({ objective: j, chosen: best.name, tau });
+        const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
+        const k = pool.indexOf(best);
+        rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed)[k]!);
       }
-      const seed = options.seed + iteration;
-      const pool = surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed);
-      let best = pool[0]!;
-      let tau = Number.NaN;
-      if (pool.length === 1) best.fit(x, y);
-      else {
-        const sel = selectSurrogate(pool, x, y, { seed, folds: 5 });
-        best = sel.best;
-        tau = sel.scores[pool.indexOf(best)]!.tau;
-      }
-      models.push(best);
-      info.push({ objective: j, chosen: best.name, tau });
-      const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
-      const k = pool.indexOf(best);
-      rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed)[k]!);
+      chosen = rebuild;
     }
-    if (reselect) chosen = rebuild;
+    const rows = frontWeightedRows(archive.map((a) => a.objectives), frontWeight, WEIGHTED_FRONTS);
+    const x = rows.map((i) => archive[i]!.genome);
+    const models = chosen!.map((make, j) => {
+      const model = make();
+      model.fit(x, rows.map((i) => archive[i]!.objectives[j]!));
+      if (!reselect) info.push({ objective: j, chosen: model.name, tau: Number.NaN });
+      return model;
+    });
     return { models, info };
   };
 
