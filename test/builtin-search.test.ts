@@ -7,6 +7,7 @@ import { builtinSpace, shippedTablePath } from '../src/builtin/spaces.js';
 import { readBlockTable } from '../src/predict/block-table.js';
 import { predict } from '../src/predict/predict.js';
 import { isValidGenome } from '../src/space/space.js';
+import { limitBeyondData, outsideMeasured } from '../src/cli/search-report.js';
 import { CLI_MAIN, ROOT } from './helpers/cli.js';
 
 // No data directory at all: the built-in space needs none.
@@ -48,7 +49,7 @@ test('search mbv3-mini runs with no data directory: chosen network, predicted me
   assert.equal(JSON.parse(plain.out).chosen.arch, out.chosen.arch, 'with no space, search uses the built-in one');
 });
 
-test('search mbv3-mini: bad limits fail in one line; an answer only extrapolation reaches is flagged', () => {
+test('search mbv3-mini: bad limits fail in one line; a limit only extrapolation reaches is refused', () => {
   const table = readBlockTable(shippedTablePath('mbv3-mini'));
   const lat = table.metrics.find((m) => m.metric === 'latency:wasm')!;
   const lo = lat.intercept + lat.values.reduce((s, row) => s + Math.min(...row), 0);
@@ -60,15 +61,33 @@ test('search mbv3-mini: bad limits fail in one line; an answer only extrapolatio
   assert.match(otherData.err, /--dataset: the mbv3-mini table .* is for fashion-mnist, not "mnist"/);
   for (const r of [tooTight, otherData]) assert.equal(r.err.trim().split('\n').length, 1, r.err);
 
-  // The measured latencies of the table's networks start well above the additive model's minimum: a limit between
-  // the two is met only by extrapolation, and the report must say so.
+  // The measured latencies of the table's networks start well above the additive model's minimum. A limit far below
+  // every measured network, met only by extrapolation, is refused in one line; one at the lowest measured latency is
+  // answered, and any extrapolated cost of the answer is flagged.
   const measured = table.observations!.metrics['latency:wasm']!;
   const minMeasured = Math.min(...measured);
-  const limit = (Math.max(lo, 0) + minMeasured) / 4;
-  const r = cli(['search', 'mbv3-mini', '--max-latency', String(limit), '--json']);
+  const tooLow = cli(['search', 'mbv3-mini', '--max-latency', String((Math.max(lo, 0) + minMeasured) / 4)]);
+  assert.equal(tooLow.code, 2);
+  assert.match(tooLow.err, /limit latency:wasm <= .* lies below every network the table was fitted on \(lowest measured .*\); only the block model's extrapolation meets it/);
+  assert.equal(tooLow.err.trim().split('\n').length, 1, tooLow.err);
+  assert.equal(tooLow.out, '', 'nothing printed as an answer');
+  const r = cli(['search', 'mbv3-mini', '--max-latency', String(minMeasured), '--json']);
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(r.out);
-  const flagged = out.outsideMeasured.find((o: { metric: string }) => o.metric === 'latency:wasm');
-  assert.ok(flagged, `latency ${out.chosen.predicted['latency:wasm']} below the measured ${minMeasured} must be flagged`);
-  assert.equal(flagged.min, minMeasured);
+  assert.ok(out.chosen.predicted['latency:wasm'] <= minMeasured + 1e-9);
+  for (const o of out.outsideMeasured) {
+    assert.ok(o.predicted < o.min || o.predicted > o.max, `${o.metric} ${o.predicted} flagged outside [${o.min}, ${o.max}]`);
+  }
+});
+
+test('measured-range checks: extrapolated costs are flagged, a limit past the slack below every measured network is refused', () => {
+  // measured 2..12: the slack is a tenth of the range, 1
+  const table = { observations: { metrics: { lat: [2, 5, 12] } } } as unknown as Parameters<typeof outsideMeasured>[0];
+  assert.deepEqual(outsideMeasured(table, { lat: 0.5 }), [{ metric: 'lat', predicted: 0.5, min: 2, max: 12 }]);
+  assert.deepEqual(outsideMeasured(table, { lat: 1.5 }), [], 'within the slack');
+  assert.deepEqual(outsideMeasured(table, { lat: 13.5 }).map((o) => o.metric), ['lat']);
+  const chosen = (v: number) => ({ arch: 'a', metrics: { lat: v } });
+  assert.match(limitBeyondData(table, [{ metric: 'lat', max: 0.5 }], chosen(0.4), { lat: 'ms' }) ?? '', /limit lat <= 0\.5000 ms lies below .* \(lowest measured 2 ms\).*\(a, predicted 0\.4000 ms\)/);
+  assert.equal(limitBeyondData(table, [{ metric: 'lat', max: 1.5 }], chosen(1.4), {}), null, 'a limit within the slack is answered');
+  assert.equal(limitBeyondData(table, [{ metric: 'other', max: 0.1 }], chosen(0.1), {}), null, 'no measurements, no judgement');
 });

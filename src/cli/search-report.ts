@@ -78,6 +78,16 @@ export function reportSearch(
   console.log(`solve:     ${sol.solveMs.toFixed(2)} ms, ${how}${load}`);
 }
 
+/** The range measured on the networks a table was fitted to, with the slack allowed beyond it; null if not kept. */
+function measuredRange(table: Session['table'], metric: string): { min: number; max: number; slack: number } | null {
+  const finite = (table.observations?.metrics[metric] ?? []).filter((x) => Number.isFinite(x));
+  if (finite.length === 0) return null;
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  // A tenth of the range of slack: being a little past the best measured network is what search is for.
+  return { min, max, slack: 0.1 * (max - min) };
+}
+
 /**
  * Predicted metrics of the chosen network that fall outside the range measured on the networks the table was fitted
  * to (when the table keeps them): an additive model extrapolates to block combinations never measured together,
@@ -87,15 +97,34 @@ export function outsideMeasured(
   table: Session['table'],
   predicted: Readonly<Record<string, number>>,
 ): { metric: string; predicted: number; min: number; max: number }[] {
-  const seen = table.observations?.metrics ?? {};
-  return Object.entries(seen).flatMap(([metric, values]) => {
+  return Object.keys(table.observations?.metrics ?? {}).flatMap((metric) => {
     const v = predicted[metric];
-    const finite = values.filter((x) => Number.isFinite(x));
-    if (v === undefined || finite.length === 0) return [];
-    const min = Math.min(...finite);
-    const max = Math.max(...finite);
-    // A tenth of the range of slack: being a little past the best measured network is what search is for.
-    const slack = 0.1 * (max - min);
-    return v < min - slack || v > max + slack ? [{ metric, predicted: v, min, max }] : [];
+    const r = measuredRange(table, metric);
+    if (v === undefined || !r) return [];
+    return v < r.min - r.slack || v > r.max + r.slack ? [{ metric, predicted: v, min: r.min, max: r.max }] : [];
   });
+}
+
+/**
+ * A limit below every measured network (past the slack) that the chosen network meets only by the model's
+ * extrapolation is refused: nothing measured comes near it, so the answer would be a guess presented as a fact
+ * (the shipped mbv3-mini table predicts a negative latency under 0.1 ms). Returns the reason, or null.
+ */
+export function limitBeyondData(
+  table: Session['table'],
+  limits: readonly LimitSpec[],
+  chosen: { arch: string; metrics: Readonly<Record<string, number>> },
+  units: Readonly<Record<string, string>>,
+): string | null {
+  for (const l of limits) {
+    const r = measuredRange(table, l.metric);
+    const v = chosen.metrics[l.metric];
+    if (!r || v === undefined || l.max >= r.min - r.slack || v >= r.min - r.slack) continue;
+    const u = units[l.metric] ? ` ${units[l.metric]}` : '';
+    return (
+      `limit ${l.metric} <= ${fmt(l.max)}${u} lies below every network the table was fitted on (lowest measured ${fmt(r.min)}${u}); ` +
+      `only the block model's extrapolation meets it (${chosen.arch}, predicted ${fmt(v)}${u}), so no answer can be trusted: raise the limit or measure networks near it`
+    );
+  }
+  return null;
 }

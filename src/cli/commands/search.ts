@@ -13,7 +13,7 @@ import { radices } from '../../space/space.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits, type LimitOptions } from '../limits.js';
 import { withCommon } from '../options.js';
-import { describe, judge, reportSearch } from '../search-report.js';
+import { describe, judge, limitBeyondData, reportSearch } from '../search-report.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
 type SearchOptions = CommonOptions & LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string };
@@ -59,7 +59,11 @@ export function registerSearch(program: Command): void {
     if (limits.length === 0) throw new UserError('search: give at least one limit (--max-latency, --max-energy, --max-flops, --max-params or --limit)');
     const sol = await solve(problem);
     if (sol.status === 'infeasible') throw new UserError(explainInfeasible(problem, sol, s.units));
-    if (!refine) return reportSearch(s, problem, sol, limits, warmMs, opts.json);
+    if (!refine) {
+      const beyond = limitBeyondData(s.table, limits, { arch: s.space.format(sol.genome!), metrics: sol.metrics }, s.units);
+      if (beyond) throw new UserError(beyond);
+      return reportSearch(s, problem, sol, limits, warmMs, opts.json);
+    }
     const r = await refineWith(s, limits, refine, solve);
     if (!r.genome) throw new UserError('refine: no evaluated network meets the limits on its measured metrics');
     reportSearch(s, problem, { ...sol, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
