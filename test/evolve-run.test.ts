@@ -8,7 +8,7 @@ import { runStrategy, type RunResult } from '../src/evolve/run.js';
 import { balancedSample } from '../src/evolve/sampling.js';
 import { createStrategy, STRATEGY_NAMES } from '../src/evolve/strategies/index.js';
 import { natv2, natv2InitSize } from '../src/evolve/strategies/natv2.js';
-import { paretoFront } from '../src/moo/dominance.js';
+import { nonDominatedSort, paretoFront } from '../src/moo/dominance.js';
 import { createRng } from '../src/random.js';
 import { genomeKey } from '../src/space/space.js';
 import { createMemoryStore } from '../src/store/memory.js';
@@ -115,11 +115,12 @@ test('natv2 --inner neighbours: every candidate after the initial archive is one
 test('front-weighted fit rows: the best two fronts repeated, the rest once (hand-computed)', () => {
   // fronts: {0, 1, 2}, {3}, {4}, {5}
   const objectives = [[1, 3], [2, 2], [3, 1], [2, 3], [3, 3], [4, 4]];
-  const rows = frontWeightedRows(objectives, 3, 2);
+  const fronts = nonDominatedSort(objectives).fronts;
+  const rows = frontWeightedRows(fronts, 3, 2);
   assert.deepEqual([...rows].sort((a, b) => a - b), [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 5]);
-  assert.deepEqual(frontWeightedRows(objectives, 1, 2), [0, 1, 2, 3, 4, 5]);
-  assert.deepEqual([...frontWeightedRows(objectives, 2, 1)].sort((a, b) => a - b), [0, 0, 1, 1, 2, 2, 3, 4, 5]);
-  assert.throws(() => frontWeightedRows(objectives, 0, 2), /positive integer/);
+  assert.deepEqual(frontWeightedRows(fronts, 1, 2), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual([...frontWeightedRows(fronts, 2, 1)].sort((a, b) => a - b), [0, 0, 1, 1, 2, 2, 3, 4, 5]);
+  assert.throws(() => frontWeightedRows(fronts, 0, 2), /positive integer/);
 });
 
 test('natv2 front weighting changes what the surrogates propose, and weighted or not it finds the toy front', async () => {

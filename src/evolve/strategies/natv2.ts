@@ -85,9 +85,9 @@ interface IterationDetail {
  *  1. initialise the archive with a larger, diverse set of networks (a balanced design over block choices);
  *  2. pre-process the archive for fitting (duplicates and non-finite results are dropped; surrogates fit ranks);
  *  3. each iteration fit one surrogate per objective on the whole archive (its best two fronts weighted up), chosen
- *     adaptively by cross-validated Kendall tau, run NSGA-III on the surrogates seeded with the archive's best Pareto ranks, select candidates
- *     by predicted hypervolume gain, evaluate them, and update the archive (every evaluation is kept for fitting;
- *     the seeds for the next inner search are re-ranked).
+ *     adaptively by cross-validated Kendall tau, run NSGA-III on the surrogates seeded with the archive's best
+ *     Pareto ranks, select candidates by predicted hypervolume gain, evaluate them, and update the archive (every
+ *     evaluation is kept for fitting; the seeds for the next inner search are re-ranked).
  * Post-processing (fine-tuning the final networks) belongs to the evaluator and is reported by the caller.
  */
 export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
@@ -108,7 +108,8 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
   // Per objective, how to rebuild the model chosen at the last selection (block ridge: with its chosen penalties).
   let chosen: (() => Surrogate)[] | undefined;
 
-  const fitSurrogates = (): { models: Surrogate[]; info: NonNullable<IterationDetail['surrogates']> } => {
+  /** `fronts`: the archive's non-dominated fronts (archive indices). */
+  const fitSurrogates = (fronts: readonly (readonly number[])[]): { models: Surrogate[]; info: NonNullable<IterationDetail['surrogates']> } => {
     const reselect = chosen === undefined || (iteration - 1) % reselectEvery === 0;
     const info: { objective: number; chosen: string; tau: number }[] = [];
     if (reselect) {
@@ -133,7 +134,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
       }
       chosen = rebuild;
     }
-    const rows = frontWeightedRows(archive.map((a) => a.objectives), frontWeight, WEIGHTED_FRONTS);
+    const rows = frontWeightedRows(fronts, frontWeight, WEIGHTED_FRONTS);
     const x = rows.map((i) => archive[i]!.genome);
     const models = chosen!.map((make, j) => {
       const model = make();
@@ -198,8 +199,8 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
         return out;
       }
       iteration++;
-      const { models, info } = fitSurrogates();
       const fronts = nonDominatedSort(archive.map((a) => a.objectives)).fronts;
+      const { models, info } = fitSurrogates(fronts);
       const candidates = (options.inner ?? 'nsga3') === 'neighbours' ? neighbours(models, fronts[0]!) : evolved(models, fronts.flat());
       const archiveFront = fronts[0]!.map((i) => archive[i]!.objectives);
       const chosen = selectCandidates(candidates, archiveFront, Math.min(perIteration, max));
