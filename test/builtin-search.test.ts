@@ -82,6 +82,24 @@ test('search mbv3-mini: bad limits fail in one line; a limit only extrapolation 
   assert.equal(flagged.min, minMeasured);
 });
 
+test('search mbv3-mini --sweep starts at the lowest limit search would answer, not at the model\'s extrapolated minimum', () => {
+  const table = readBlockTable(shippedTablePath('mbv3-mini'));
+  const lat = table.metrics.find((m) => m.metric === 'latency:wasm')!;
+  const lo = lat.intercept + lat.values.reduce((s, row) => s + Math.min(...row), 0);
+  const measured = table.observations!.metrics['latency:wasm']!;
+  const floor = Math.min(...measured) - 0.1 * (Math.max(...measured) - Math.min(...measured));
+  assert.ok(lo < floor, `the shipped table's additive minimum ${lo} lies below the measured floor ${floor} (else this test checks nothing)`);
+  const r = cli(['search', 'mbv3-mini', '--sweep', '4', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.ok(Math.abs(out.range.min - floor) < 1e-9, `swept from ${out.range.min}, the floor is ${floor}`);
+  assert.ok(out.range.predictedMin < out.range.min, 'the skipped part of the range is reported');
+  assert.deepEqual(out.rows.map((row: { limit: number }) => row.limit >= floor - 1e-9), [true, true, true, true]);
+  const text = cli(['search', 'mbv3-mini', '--sweep', '4']);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /lie below every measured network .* and are not swept/);
+});
+
 test('measured-range checks: extrapolated costs are flagged, a limit past the slack below every measured network is refused', () => {
   // measured 2..12: the slack is a tenth of the range, 1
   const table = { observations: { metrics: { lat: [2, 5, 12] } } } as unknown as Parameters<typeof outsideMeasured>[0];

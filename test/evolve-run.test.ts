@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { selectCandidates } from '../src/evolve/candidates.js';
 import { frontWeightedRows } from '../src/evolve/fit-rows.js';
-import { frameFor, frameHypervolume } from '../src/evolve/indicator.js';
+import { frameFor, frameHypervolume, spaceFrame } from '../src/evolve/indicator.js';
 import { parseObjectives } from '../src/evolve/problem.js';
 import { runStrategy, type RunResult } from '../src/evolve/run.js';
 import { balancedSample } from '../src/evolve/sampling.js';
@@ -44,6 +44,24 @@ test('hypervolume frame: the true front scores (1 + offset)^2 minus its dominate
   // staircase with reference (1.1, 1.1): 1.1*0.1 + 0.6*0.5 ... computed by hand: 0.11 + 0.3 + 0.05 = 0.46
   assert.ok(Math.abs(frameHypervolume(pts, f) - (0.1 * 1.1 + 0.5 * 0.6 + 0.5 * 0.1)) < 1e-12, 'hand-computed hypervolume');
   assert.ok(frameHypervolume([[0.5, 0.5]], f) < frameHypervolume(pts, f), 'a subset has less volume');
+});
+
+test('wide frame: the reference is the space\'s worst value of each objective, so a small dent in the front costs less than in the strict frame', () => {
+  const space = [[0, 1], [0.5, 0.5], [1, 0], [2, 3], [1.5, 1.5]];
+  const f = spaceFrame(space);
+  assert.deepEqual(f.bounds, { ideal: [0, 0], nadir: [2, 3] });
+  assert.equal(f.offset, 0);
+  const front = [[0, 1], [0.5, 0.5], [1, 0]];
+  // normalised (x/2, y/3), reference (1, 1): staircase 0.25*(1-1/3) + 0.25*(1-1/6) + 0.5*1 = 1/6 + 5/24 + 1/2
+  assert.ok(Math.abs(frameHypervolume(front, f) - (1 / 6 + 5 / 24 + 1 / 2)) < 1e-12, 'hand-computed wide hypervolume');
+  // the middle point found only as a worse one, (0.6, 0.6): a small dent in the front
+  const dented = [[0, 1], [0.6, 0.6], [1, 0]];
+  const wide = frameHypervolume(dented, f) / frameHypervolume(front, f);
+  const strict = frameHypervolume(dented, frameFor(front)) / frameHypervolume(front, frameFor(front));
+  // wide: normalised (0, 1/3), (0.3, 0.2), (0.5, 0): 0.3*(2/3) + 0.2*0.8 + 0.5*1 = 0.86; strict: 0.6*0.1 + 0.4*0.5 + 0.1*1.1 = 0.37 of 0.46
+  assert.ok(Math.abs(wide - 0.86 / (1 / 6 + 5 / 24 + 1 / 2)) < 1e-12, `hand-computed wide ratio, got ${wide}`);
+  assert.ok(Math.abs(strict - 0.37 / 0.46) < 1e-12, `hand-computed strict ratio, got ${strict}`);
+  assert.ok(wide > strict, `the same dent costs less in the wide frame (${wide} vs ${strict})`);
 });
 
 test('candidate selection fills the largest predicted gap first and never returns a candidate twice', () => {

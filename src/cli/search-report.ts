@@ -89,6 +89,15 @@ function measuredRange(table: Session['table'], metric: string): { min: number; 
 }
 
 /**
+ * The lowest limit on `metric` worth answering: the lowest measured value less the slack (null when the table keeps
+ * no measurements). Below it only the block model's extrapolation meets a limit (see limitBeyondData).
+ */
+export function measuredFloor(table: Session['table'], metric: string): number | null {
+  const r = measuredRange(table, metric);
+  return r ? r.min - r.slack : null;
+}
+
+/**
  * Predicted metrics of the chosen network that fall outside the range measured on the networks the table was fitted
  * to (when the table keeps them): an additive model extrapolates to block combinations never measured together,
  * and can even predict a negative latency when the true cost is not additive over the nodes.

@@ -24,3 +24,15 @@ export function frameHypervolume(points: readonly (readonly number[])[], frame: 
   const d = frame.bounds.ideal.length;
   return hypervolume(normalize(points, frame.bounds), Array.from({ length: d }, () => 1 + frame.offset));
 }
+
+/**
+ * The wide frame many NAS papers report in: the reference point is the worst value of each objective over the whole
+ * space (offset 0), not the true front's nadir. The volume between the front's nadir and the space's worst counts
+ * for every front, so a dent near the front costs less than in the strict frame above. blocknas judges by the strict
+ * frame; this one is for comparing with figures measured that way.
+ */
+export function spaceFrame(space: readonly (readonly number[])[]): HvFrame {
+  const { nadir } = boundsOf(space);
+  const { ideal } = boundsOf(paretoFront(space).map((i) => space[i]!));
+  return { bounds: { ideal, nadir }, offset: 0 };
+}

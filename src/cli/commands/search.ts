@@ -13,7 +13,7 @@ import { radices } from '../../space/space.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits, type LimitOptions } from '../limits.js';
 import { withCommon } from '../options.js';
-import { describe, judge, limitBeyondData, reportSearch } from '../search-report.js';
+import { describe, judge, limitBeyondData, measuredFloor, reportSearch } from '../search-report.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
 type SearchOptions = CommonOptions & LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string };
@@ -82,9 +82,12 @@ async function sweep(s: Session, problem: Problem, count: number, solve: Solve, 
   const others = problem.limits.filter((l) => l.metric !== metric);
   const range = await sweepRange({ ...problem, limits: [...others, { metric, model, max: 1e300 }] }, metric);
   if (!range) throw new UserError('--sweep: no architecture satisfies the other limits');
+  // Limits below every measured network would be met only by extrapolation (search refuses them one at a time).
+  const floor = measuredFloor(s.table, metric);
+  const from = floor !== null && range.min < floor ? Math.min(floor, range.max) : range.min;
   let table = s.table;
   const rows = [];
-  for (const max of sweepLimits(range.min, range.max, count)) {
+  for (const max of sweepLimits(from, range.max, count)) {
     let sol = await solve({ ...problem, limits: [...others, { metric, model, max }] });
     const limits = [...others.map((l) => ({ metric: l.metric, max: l.max })), { metric, max }];
     if (refine && sol.genome) {
@@ -96,9 +99,13 @@ async function sweep(s: Session, problem: Problem, count: number, solve: Solve, 
     const chosen = describe({ ...s, table }, sol.genome!);
     rows.push({ limit: max, chosen, ms: sol.solveMs, ...(judge(s, chosen, limits) ?? {}) });
   }
-  if (json) return printJson({ metric, range, rows, evaluated: table.evaluated });
+  const swept = { min: from, max: range.max, predictedMin: range.min };
+  if (json) return printJson({ metric, range: swept, rows, evaluated: table.evaluated });
   const refined = refine ? `, ${table.evaluated - s.table.evaluated} of them while refining` : '';
-  console.log(`Pareto sweep of ${metric} from ${fmt(range.min)} to ${fmt(range.max)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refined})`);
+  console.log(`Pareto sweep of ${metric} from ${fmt(from)} to ${fmt(range.max)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refined})`);
+  if (from > range.min) {
+    console.log(`limits from the model's predicted minimum ${fmt(range.min)} up to ${fmt(from)} lie below every measured network (less a tenth of the measured range) and are not swept`);
+  }
   const truth = Boolean(s.bench);
   const header = ['limit', 'arch', 'pred acc', ...(truth ? ['true acc', `true ${metric.split(':')[0]}`, 'true best', 'regret'] : [`pred ${metric.split(':')[0]}`]), 'ms'];
   console.log(
