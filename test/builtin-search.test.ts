@@ -98,6 +98,14 @@ test('search mbv3-mini --sweep starts at the lowest limit search would answer, n
   const text = cli(['search', 'mbv3-mini', '--sweep', '4']);
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /lie below every measured network .* and are not swept/);
+
+  // A limit held fixed during the sweep that search would refuse is refused here too, in one line, with no table.
+  const flops = table.observations!.metrics['flops']!;
+  const tight = cli(['search', 'mbv3-mini', '--sweep', '3', '--max-flops', String(Math.min(...flops) / 4)]);
+  assert.equal(tight.code, 2);
+  assert.match(tight.err, /limit flops <= .* lies below every network the table was fitted on/);
+  assert.equal(tight.err.trim().split('\n').length, 1, tight.err);
+  assert.equal(tight.out, '');
 });
 
 test('measured-range checks: extrapolated costs are flagged, a limit past the slack below every measured network is refused', () => {

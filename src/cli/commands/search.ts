@@ -82,14 +82,27 @@ async function sweep(s: Session, problem: Problem, count: number, solve: Solve, 
   const others = problem.limits.filter((l) => l.metric !== metric);
   const range = await sweepRange({ ...problem, limits: [...others, { metric, model, max: 1e300 }] }, metric);
   if (!range) throw new UserError('--sweep: no architecture satisfies the other limits');
-  // Limits below every measured network would be met only by extrapolation (search refuses them one at a time).
+  // Limits below every measured network would be met only by extrapolation: search refuses such a limit, and so
+  // does the sweep, for the limits it holds fixed (judged on the best network under them) and for the one it sweeps.
+  const otherLimits = others.map((l) => ({ metric: l.metric, max: l.max }));
+  if (others.length > 0) {
+    const free = await solve({ ...problem, limits: others });
+    const beyond = free.genome && limitBeyondData(s.table, otherLimits, { arch: s.space.format(free.genome), metrics: free.metrics }, s.units);
+    if (beyond) throw new UserError(beyond);
+  }
   const floor = measuredFloor(s.table, metric);
-  const from = floor !== null && range.min < floor ? Math.min(floor, range.max) : range.min;
+  if (floor !== null && range.max < floor) {
+    throw new UserError(
+      `--sweep: under the other limits every network is predicted at ${metric} <= ${fmt(range.max)}, below every measured network ` +
+        `(less a tenth of the measured range: ${fmt(floor)}); only the block model's extrapolation reaches there: loosen the other limits`,
+    );
+  }
+  const from = floor !== null && range.min < floor ? floor : range.min;
   let table = s.table;
   const rows = [];
   for (const max of sweepLimits(from, range.max, count)) {
     let sol = await solve({ ...problem, limits: [...others, { metric, model, max }] });
-    const limits = [...others.map((l) => ({ metric: l.metric, max: l.max })), { metric, max }];
+    const limits = [...otherLimits, { metric, max }];
     if (refine && sol.genome) {
       // Evaluations accumulate over the sweep: what was measured for one limit informs the next.
       const r = await refineWith(s, limits, refine, solve, table);
