@@ -1,4 +1,5 @@
 import { loadNb201 } from '../src/benchmarks/nb201.js';
+import type { TabularBenchmark } from '../src/benchmarks/types.js';
 import { ofaTarget } from '../src/cli/evolve-target.js';
 import { frameFor, frameHypervolume, spaceFrame, type HvFrame } from '../src/evolve/indicator.js';
 import { createProblem, parseObjectives, type MooProblem } from '../src/evolve/problem.js';
@@ -72,7 +73,8 @@ export async function benchEvolve(dataDir: string, options: { quick: boolean }):
   const seeds = Array.from({ length: options.quick ? 3 : 10 }, (_, i) => i);
   const budget = 200;
   const checkpoints = [50, 100, 150, 200];
-  const nb201 = tabularTarget(loadNb201(dataDir));
+  const nb201Bench = loadNb201(dataDir);
+  const nb201 = tabularTarget(nb201Bench);
   const cases: Case[] = [
     { label: 'NB201 IN16 acc / fpga latency', target: nb201, objectives: 'accuracy:imagenet16-120,latency:fpga' },
     { label: 'NB201 IN16 acc / fpga / pixel3 latency', target: nb201, objectives: 'accuracy:imagenet16-120,latency:fpga,latency:pixel3' },
@@ -102,7 +104,10 @@ export async function benchEvolve(dataDir: string, options: { quick: boolean }):
       return [s, ...checkpoints.map((_, k) => spread(curves.map((cv) => cv[k]!))), ...wide, `${(median(mine.map((t) => t.ms)) / 1000).toFixed(2)} s`];
     });
     table(['strategy', ...checkpoints.map((n) => `${front ? 'HV ratio' : 'HV'} @${n}`), ...(wideFrame ? [`wide @${budget}`] : []), 'time/run'], rows);
-    if (c === cases[0] && front) await evaluationsVersusNsga2(problem, traces, frame, scale, seeds, options.quick);
+    if (c === cases[0] && front) {
+      await evaluationsVersusNsga2(problem, traces, frame, scale, seeds, options.quick);
+      noiseFloor(nb201Bench, objectives.map((o) => o.metric) as [string, string]);
+    }
   }
 }
 
@@ -126,4 +131,37 @@ async function evaluationsVersusNsga2(problem: MooProblem, traces: readonly Trac
         `within ${long}): ${Number.isFinite(m) ? (m / 200).toFixed(2) : `> ${(long / 200).toFixed(1)}`}x ${v.label}'s 200 (target >= 2x).`,
     );
   }
+}
+
+/**
+ * How much of the front is training noise: NB201 trained every cell separately, so cells with the same effective
+ * form (the same function) differ only by it; and how many effective cells compete within that noise of the front.
+ */
+function noiseFloor(bench: TabularBenchmark, [accuracy, latency]: [string, string]) {
+  const acc = bench.values(accuracy);
+  const lat = bench.values(latency);
+  const forms = new Map<string, number[]>();
+  const effective: number[] = [];
+  bench.genomes.forEach((g, i) => {
+    const e = bench.space.effective!(g);
+    if (!e) return;
+    const key = e.join();
+    forms.set(key, [...(forms.get(key) ?? []), i]);
+    if (key === g.join()) effective.push(i);
+  });
+  const sds = [...forms.values()].filter((f) => f.length > 1).map((f) => {
+    const m = f.reduce((s, i) => s + acc[i]!, 0) / f.length;
+    return Math.sqrt(f.reduce((s, i) => s + (acc[i]! - m) ** 2, 0) / (f.length - 1));
+  });
+  // the effective front's accuracy at each cell's latency (best effective cell no slower)
+  const byLatency = [...effective].sort((a, b) => lat[a]! - lat[b]! || acc[b]! - acc[a]!);
+  const bestAt = new Map<number, number>();
+  let best = -Infinity;
+  for (const i of byLatency) bestAt.set(i, (best = Math.max(best, acc[i]!)));
+  const within = (d: number) => effective.filter((i) => acc[i]! >= bestAt.get(i)! - d).length;
+  console.log(
+    `\nNoise: cells with the same effective form (${sds.length} forms with more than one cell) differ by a median s.d. of ` +
+      `${median(sds).toFixed(2)} points of ${accuracy}; ${within(0.5)} / ${within(1)} effective cells lie within 0.5 / 1 point of the ` +
+      `effective front at their latency.`,
+  );
 }
