@@ -146,7 +146,9 @@ function noiseFloor(bench: TabularBenchmark, [accuracy, latency]: [string, strin
     const e = bench.space.effective!(g);
     if (!e) return;
     const key = e.join();
-    forms.set(key, [...(forms.get(key) ?? []), i]);
+    const form = forms.get(key);
+    if (form) form.push(i);
+    else forms.set(key, [i]);
     if (key === g.join()) effective.push(i);
   });
   const sds = [...forms.values()].filter((f) => f.length > 1).map((f) => {
