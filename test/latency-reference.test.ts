@@ -6,17 +6,30 @@ import { roundsOf, type TimedNet } from '../src/eval/latency-timing.js';
 import { createMemoryStore } from '../src/store/memory.js';
 import { initBackend } from '../src/tfjs/backend.js';
 
-/** A "network" whose every run busy-waits base · speed() ms: a machine whose speed the test controls. */
-function fakeNet(baseMs: number, speed: () => number): TimedNet {
-  const run = () => {
-    const until = performance.now() + baseMs * speed();
-    while (performance.now() < until);
-    return [tf.zeros([1, 1]) as tf.Tensor2D];
+/**
+ * A "machine" on a virtual clock: every run of a "network" takes base · speed() ms, with a deterministic jitter of
+ * up to ±10 % so medians have something to do. Wall-clock busy waits made this test fail whenever the suite's
+ * parallel tests preempted it (a scheduler slice lands on a few-ms run); the virtual clock tests the same arithmetic.
+ */
+function virtualMachine() {
+  let now = 0;
+  let calls = 0;
+  const clock = () => now;
+  const net = (baseMs: number, speed: () => number): TimedNet => {
+    const run = () => {
+      calls++;
+      now += baseMs * speed() * (1 + 0.1 * Math.sin(calls * 12.9898));
+      return [tf.zeros([1, 1]) as tf.Tensor2D];
+    };
+    return { inference: () => ({ run, dispose: () => {} }), dispose: () => {} };
   };
-  return { inference: () => ({ run, dispose: () => {} }), dispose: () => {} };
+  return { clock, net };
 }
 
 const settings = { warmup: 0, warmupMs: 0, repeats: 12, rounds: 4, inputShape: [1, 1, 1] as const };
+const machine = virtualMachine();
+const fakeNet = machine.net;
+const timing = { ...settings, clock: machine.clock };
 
 test('roundsOf splits repeats as evenly as the rounds allow, the first rounds one more', () => {
   assert.deepEqual(roundsOf({ repeats: 10, rounds: 4 }), [[0, 3], [3, 6], [6, 8], [8, 10]]);
@@ -29,9 +42,9 @@ test('timing against a reference divides out a machine that runs twice as slow i
   let slow = 1;
   const speed = () => slow;
   const scale = memoryScale();
-  const a = timeAgainstReference([fakeNet(1, speed), fakeNet(3, speed)], fakeNet(2, speed), 'cpu', scale, settings);
+  const a = timeAgainstReference([fakeNet(1, speed), fakeNet(3, speed)], fakeNet(2, speed), 'cpu', scale, timing);
   slow = 2;
-  const b = timeAgainstReference([fakeNet(1, speed), fakeNet(3, speed)], fakeNet(2, speed), 'cpu', scale, settings);
+  const b = timeAgainstReference([fakeNet(1, speed), fakeNet(3, speed)], fakeNet(2, speed), 'cpu', scale, timing);
   // Raw medians follow the machine; referenced ones stay in the first batch's scale.
   assert.ok(b[0]!.raw / a[0]!.raw > 1.7, `raw ${a[0]!.raw} then ${b[0]!.raw}`);
   for (const i of [0, 1]) {

@@ -24,6 +24,8 @@ export interface TimingSettings {
   readonly rounds?: number;
   readonly repeats: number;
   readonly inputShape: readonly [number, number, number];
+  /** Milliseconds now; default performance.now. Tests pass a virtual clock, so their timing cannot be preempted. */
+  readonly clock?: () => number;
 }
 
 /** Times one network on the active backend; disposes it. */
@@ -39,19 +41,20 @@ export function timeNets(nets: readonly TimedNet[], settings: TimingSettings, si
   const [h, w, c] = settings.inputShape;
   const x = tf.tensor4d(seededValues(h * w * c, 1), [1, h, w, c]);
   const inferences: InferenceNet[] = [];
+  const now = settings.clock ?? (() => performance.now());
   try {
     for (const net of nets) inferences.push(net.inference());
     const once = (inference: InferenceNet): number => {
-      const t0 = performance.now();
+      const t0 = now();
       const outs = inference.run(x);
       for (const o of outs) o.dataSync();
-      const ms = performance.now() - t0;
+      const ms = now() - t0;
       tf.dispose(outs);
       return ms;
     };
     const warm = (inference: InferenceNet) => {
-      const start = performance.now();
-      for (let i = 0; i < settings.warmup || performance.now() - start < (settings.warmupMs ?? 0); i++) once(inference);
+      const start = now();
+      for (let i = 0; i < settings.warmup || now() - start < (settings.warmupMs ?? 0); i++) once(inference);
     };
     const runs = nets.map((): number[] => []);
     roundsOf(settings).forEach(([a, b], r) => {
