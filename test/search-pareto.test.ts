@@ -61,7 +61,11 @@ test('pareto sweep trades objective for the metric on a hand-made problem', asyn
   );
   assert.deepEqual(rows.slice(1).map((r) => r.objective), [2, 3, 4, 5, 6]);
   assert.ok(rows.slice(1).every((r) => additive(latency.model, r.genome!) === r.objective));
-  assert.deepEqual(await sweepRange(p, latency), { min: 2, max: 6 });
+  const range = await sweepRange(p, latency);
+  assert.deepEqual({ min: range?.min, max: range?.max }, { min: 2, max: 6 });
+  // the optimum with the metric unlimited: the most accurate (and slowest) network
+  assert.deepEqual(range?.free.genome, rows.at(-1)!.genome);
+  assert.equal(range?.free.objective, 6);
 });
 
 test('sweeping a metric the problem does not limit, by name, is a UserError', async () => {

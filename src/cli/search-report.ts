@@ -128,7 +128,9 @@ export function limitBeyondData(
   for (const l of limits) {
     const r = measuredRange(table, l.metric);
     const v = chosen.metrics[l.metric];
-    if (!r || v === undefined || l.max >= r.min - r.slack || v >= r.min - r.slack) continue;
+    if (!r || v === undefined) continue;
+    const floor = r.min - r.slack;
+    if (l.max >= floor || v >= floor) continue;
     const u = units[l.metric] ? ` ${units[l.metric]}` : '';
     return (
       `limit ${l.metric} <= ${fmt(l.max)}${u} lies below every network the table was fitted on (lowest measured ${fmt(r.min)}${u}); ` +

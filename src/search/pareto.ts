@@ -76,14 +76,14 @@ export function sweepLimits(min: number, max: number, count: number): number[] {
 
 /**
  * The range worth sweeping for `metric`: from its smallest value under the rules and the other limits, to its
- * value at the optimum when it is not limited (looser limits change nothing). Null when the other limits and the
- * rules already admit no architecture.
+ * value at the optimum when it is not limited (looser limits change nothing); `free` is that optimum. Null when the
+ * other limits and the rules already admit no architecture.
  */
 export async function sweepRange(
   problem: Problem,
   metric: SweepMetric,
   options: SweepOptions = {},
-): Promise<{ min: number; max: number } | null> {
+): Promise<{ min: number; max: number; free: Solution } | null> {
   const { name, model } = sweptModel(problem, metric);
   const others = withoutMetric(problem, name);
   const negated: AdditiveModel = { intercept: -model.intercept, values: model.values.map((row) => row.map((v) => -v)) };
@@ -92,5 +92,5 @@ export async function sweepRange(
   const free = await solveWith({ ...problem, limits: others }, options);
   if (!free.genome) return null;
   const min = additive(model, smallest.genome);
-  return { min, max: Math.max(min, additive(model, free.genome)) };
+  return { min, max: Math.max(min, additive(model, free.genome)), free };
 }

@@ -85,11 +85,9 @@ async function sweep(s: Session, problem: Problem, count: number, solve: Solve, 
   // Limits below every measured network would be met only by extrapolation: search refuses such a limit, and so
   // does the sweep, for the limits it holds fixed (judged on the best network under them) and for the one it sweeps.
   const otherLimits = others.map((l) => ({ metric: l.metric, max: l.max }));
-  if (others.length > 0) {
-    const free = await solve({ ...problem, limits: others });
-    const beyond = free.genome && limitBeyondData(s.table, otherLimits, { arch: s.space.format(free.genome), metrics: free.metrics }, s.units);
-    if (beyond) throw new UserError(beyond);
-  }
+  const { free } = range;
+  const beyond = limitBeyondData(s.table, otherLimits, { arch: s.space.format(free.genome!), metrics: free.metrics }, s.units);
+  if (beyond) throw new UserError(beyond);
   const floor = measuredFloor(s.table, metric);
   if (floor !== null && range.max < floor) {
     throw new UserError(
