@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { functionalForm, graphForm, natsUniqueString, nb201Classes } from '../src/analysis/nb201-iso.js';
+import { functionalForm, graphForm, natsUniqueString, nb201Classes, networkForm } from '../src/analysis/nb201-iso.js';
 import { enumerateGenomes } from '../src/space/count.js';
 import { createNb201Space, parseNb201 } from '../src/spaces/nb201/space.js';
 
@@ -58,4 +58,25 @@ test('over the whole space: every NATS class lies inside one functional class', 
   }
   assert.equal(functionalOf.size, c.nats);
   assert.ok(c.functional < c.nats, `functional ${c.functional} should merge NATS classes (${c.nats})`);
+});
+
+test('network form: skip routes merge, reused outputs and dead ops do not', () => {
+  // The four single-path identity cells: 0→3, 0→1→3, 0→2→3, 0→1→2→3, all skips.
+  const identities = [
+    '|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|',
+    '|skip_connect~0|+|none~0|none~1|+|none~0|skip_connect~1|none~2|',
+    '|none~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|',
+    '|skip_connect~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|',
+  ].map((s) => networkForm(cell(s)));
+  assert.deepEqual(new Set(identities), new Set(['x|0,0,0']));
+  // One conv whose output reaches the output twice, against two convs: the same function, not the same network.
+  const reused = cell('|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|skip_connect~1|skip_connect~2|');
+  const twoConvs = cell('|nor_conv_3x3~0|+|none~0|none~1|+|nor_conv_3x3~0|skip_connect~1|none~2|');
+  assert.equal(functionalForm(reused), functionalForm(twoConvs));
+  assert.equal(networkForm(reused), 'nor_conv_3x3(x)+nor_conv_3x3(x)|0,1,0');
+  assert.equal(networkForm(twoConvs), 'nor_conv_3x3(x)+nor_conv_3x3(x)|0,2,0');
+  // A dead conv still runs: the cell with it is another network than the one without.
+  const dead = cell('|nor_conv_1x1~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|');
+  const alone = cell('|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|');
+  assert.notEqual(networkForm(dead), networkForm(alone));
 });

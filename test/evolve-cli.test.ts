@@ -40,8 +40,8 @@ function runAndKill(out: string, signal: NodeJS.Signals, after: number): Promise
 }
 
 const result = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
-const essence = (r: { pareto: unknown; history: unknown; hypervolume: number; evaluations: number }) => ({
-  pareto: r.pareto, history: r.history, hypervolume: r.hypervolume, evaluations: r.evaluations,
+const essence = (r: { pareto: unknown; history: unknown; hypervolume: number; evaluations: number; wideFrame: unknown }) => ({
+  pareto: r.pareto, history: r.history, hypervolume: r.hypervolume, evaluations: r.evaluations, wideFrame: r.wideFrame,
 });
 
 test('evolve: a run killed midway (SIGKILL) resumes to the same result as an uninterrupted run, evaluating nothing twice', { skip }, async () => {
@@ -51,6 +51,12 @@ test('evolve: a run killed midway (SIGKILL) resumes to the same result as an uni
   const expected = JSON.parse(whole.out);
   assert.equal(expected.evaluations, 60);
   assert.ok(expected.trueHypervolume > 0 && expected.hypervolume <= expected.trueHypervolume, 'hypervolume below the true front');
+  const wide = expected.wideFrame;
+  assert.ok(wide.hypervolume > 0 && wide.hypervolume <= wide.trueHypervolume, 'wide-frame hypervolume below the true front');
+  assert.equal(wide.ratio, wide.hypervolume / wide.trueHypervolume);
+  // The wide frame also counts the volume between the true front's nadir and the space's worst, which every front
+  // beyond the nadir covers, so it can only read higher for a front this close.
+  assert.ok(wide.ratio > expected.hypervolume / expected.trueHypervolume, `wide ${wide.ratio} above strict`);
   assert.match(expected.postProcessing.reason, /tabular benchmark.*cannot train/);
 
   const dir = join(tmp, 'killed');

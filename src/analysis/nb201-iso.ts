@@ -57,6 +57,19 @@ export function functionalForm(g: Genome): string {
 }
 
 /**
+ * The same network: the same function (`functionalForm`) built from the same number of each op, dead ones included
+ * (they still run). It separates what `functionalForm` merges when one op's output reaches the output along two skip
+ * paths (conv(x) twice from one conv, or from two convs with their own weights), so a class holds cells with the
+ * same ops and so the same cost; it still merges cells that differ only in where skips route a signal, such as the
+ * four single-path identity cells. NB201 trained every cell separately, so accuracies within a class differ by
+ * training noise alone.
+ */
+export function networkForm(g: Genome): string {
+  const counts = NB201_OPS.flatMap((_, op) => (op === NONE || op === SKIP ? [] : [g.filter((v) => v === op).length]));
+  return `${functionalForm(g)}|${counts.join(',')}`;
+}
+
+/**
  * Labelled-DAG isomorphism: `none` edges and edges on no input-to-output path removed, every other op (skip
  * included) an edge label, input and output fixed. Nodes 1 and 2 are the only pair an isomorphism can exchange, so
  * the canonical form is the smaller of the edge list and its 1↔2 relabelling.

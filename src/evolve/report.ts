@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { writeTextAtomic } from '../data/write.js';
+import { frameHypervolume, type HvFrame } from './indicator.js';
 import type { MooProblem } from './problem.js';
 import type { RunResult } from './run.js';
 import type { EvolveTarget } from './target.js';
@@ -20,6 +21,12 @@ export interface EvolveReport {
   /** Hypervolume of the true Pareto front in the same frame, when the space can be enumerated. */
   readonly trueHypervolume?: number;
   readonly trueFrontSize?: number;
+  /**
+   * The same run measured in the wide frame many NAS papers use (reference at each objective's worst value over the
+   * whole space, src/evolve/indicator.ts spaceFrame), when the space can be enumerated; the strict frame above is
+   * blocknas's own.
+   */
+  readonly wideFrame?: { readonly hypervolume: number; readonly trueHypervolume: number; readonly ratio: number; readonly note: string };
   readonly frame: { readonly ideal: readonly number[]; readonly nadir: readonly number[]; readonly referenceOffset: number; readonly note: string };
   readonly pareto: readonly { arch: string; metrics: Readonly<Record<string, number>> }[];
   readonly history: readonly { step: number; evaluations: number; hypervolume: number; ratio?: number }[];
@@ -41,7 +48,7 @@ export function buildReport(
   problem: MooProblem,
   result: RunResult,
   settings: Readonly<Record<string, unknown>>,
-  truth?: { hypervolume: number; frontSize: number },
+  truth?: { hypervolume: number; frontSize: number; wide?: { frame: HvFrame; trueHypervolume: number } },
 ): EvolveReport {
   const ids = problem.objectives.map((o) => o.metric);
   const pareto = [...result.front]
@@ -52,6 +59,8 @@ export function buildReport(
     });
   const ratio = (hv: number) => (truth ? { ratio: hv / truth.hypervolume } : {});
   const last = result.history.at(-1)?.hypervolume ?? 0;
+  const wide = truth?.wide;
+  const wideHv = wide ? frameHypervolume(result.front.map((i) => result.evaluated[i]!.objectives), wide.frame) : 0;
   return {
     format: 'blocknas-evolve/1',
     space: target.name,
@@ -64,6 +73,16 @@ export function buildReport(
     interrupted: result.interrupted,
     hypervolume: last,
     ...(truth ? { trueHypervolume: truth.hypervolume, trueFrontSize: truth.frontSize } : {}),
+    ...(wide
+      ? {
+          wideFrame: {
+            hypervolume: wideHv,
+            trueHypervolume: wide.trueHypervolume,
+            ratio: wideHv / wide.trueHypervolume,
+            note: "reference point at each objective's worst value over the whole space, ideal at the true front's",
+          },
+        }
+      : {}),
     frame: {
       ideal: result.frame.bounds.ideal,
       nadir: result.frame.bounds.nadir,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { frameFor, frameHypervolume } from '../../evolve/indicator.js';
+import { frameFor, frameHypervolume, spaceFrame } from '../../evolve/indicator.js';
 import { createProblem, parseObjectives } from '../../evolve/problem.js';
 import { buildReport, writeReport, type EvolveReport } from '../../evolve/report.js';
 import { runStrategy } from '../../evolve/run.js';
@@ -118,7 +118,15 @@ export function registerEvolve(program: Command): void {
       const all = target.allObjectives?.(objectives);
       const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;
       const frame = trueFront ? frameFor(trueFront) : undefined;
-      const truth = trueFront && frame ? { hypervolume: frameHypervolume(trueFront, frame), frontSize: trueFront.length } : undefined;
+      const wide = all && trueFront ? spaceFrame(all) : undefined;
+      const truth =
+        trueFront && frame
+          ? {
+              hypervolume: frameHypervolume(trueFront, frame),
+              frontSize: trueFront.length,
+              ...(wide ? { wide: { frame: wide, trueHypervolume: frameHypervolume(trueFront, wide) } } : {}),
+            }
+          : undefined;
 
       const settings = {
         space: target.name,
@@ -188,6 +196,7 @@ function printReport(r: EvolveReport, files: readonly string[]): void {
   const hv = `hypervolume ${fmt(r.hypervolume)}`;
   if (r.trueHypervolume !== undefined) {
     console.log(`${hv}; true front (by enumeration, ${r.trueFrontSize} networks): ${fmt(r.trueHypervolume)}; ratio ${(100 * r.hypervolume / r.trueHypervolume).toFixed(2)}%`);
+    if (r.wideFrame) console.log(`in the wide frame (reference at the space's worst values): ratio ${(100 * r.wideFrame.ratio).toFixed(2)}%`);
   } else console.log(`${hv} (${r.frame.note})`);
   console.log(`post-processing: ${r.postProcessing.status}: ${r.postProcessing.reason}`);
   if (r.postProcessing.status === 'done') {
