@@ -1,6 +1,9 @@
 import { productSize } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import { createNb201Space, effectiveNb201, NB201_EDGES, NB201_OPS, NONE } from '../spaces/nb201/space.js';
+import { functionalForm } from '../spaces/nb201/network-form.js';
+
+export { functionalForm, networkForm } from '../spaces/nb201/network-form.js';
 import { enumerateGenomes } from '../space/count.js';
 
 /**
@@ -33,40 +36,6 @@ export function natsUniqueString(g: Genome): string {
     nodes.push(terms.sort().join('+'));
   }
   return nodes[3]!;
-}
-
-/**
- * Function-level canonical form: the output as a multiset of terms, where `none` and ops on an all-zero input drop
- * out, `skip_connect` contributes its input's terms, and every other op is op(canonical input). Multisets are sorted
- * term lists, so the form is invariant under any relabelling of the intermediate nodes. It identifies strictly more
- * cells than the NATS rule (every NATS class lies inside one of these classes).
- */
-export function functionalForm(g: Genome): string {
-  const nodes: string[][] = [['x']];
-  for (let v = 1; v <= 3; v++) {
-    const terms: string[] = [];
-    NB201_EDGES.forEach(([from, to], e) => {
-      const input = nodes[from]!;
-      if (to !== v || g[e] === NONE || input.length === 0) return;
-      if (g[e] === SKIP) terms.push(...input);
-      else terms.push(`${NB201_OPS[g[e]!]}(${input.join('+')})`);
-    });
-    nodes.push(terms.sort());
-  }
-  return nodes[3]!.join('+');
-}
-
-/**
- * The same network: the same function (`functionalForm`) built from the same number of each op, dead ones included
- * (they still run). It separates what `functionalForm` merges when one op's output reaches the output along two skip
- * paths (conv(x) twice from one conv, or from two convs with their own weights), so a class holds cells with the
- * same ops and so the same cost; it still merges cells that differ only in where skips route a signal, such as the
- * four single-path identity cells. NB201 trained every cell separately, so accuracies within a class differ by
- * training noise alone.
- */
-export function networkForm(g: Genome): string {
-  const counts = NB201_OPS.flatMap((_, op) => (op === NONE || op === SKIP ? [] : [g.filter((v) => v === op).length]));
-  return `${functionalForm(g)}|${counts.join(',')}`;
 }
 
 /**

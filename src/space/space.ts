@@ -9,6 +9,7 @@ export interface SpaceOptions {
   parse?: (text: string) => Genome;
   effective?: (g: Genome) => Genome | null;
   effectiveRules?: readonly CouplingRule[];
+  equivalents?: (g: Genome) => readonly Genome[];
 }
 
 /** Builds a search space; the default string form is the block ids joined by ':' in node order. */
@@ -39,6 +40,7 @@ export function createSpace(options: SpaceOptions): SearchSpace {
     parse,
     ...(options.effective ? { effective: options.effective } : {}),
     ...(options.effectiveRules ? { effectiveRules: options.effectiveRules } : {}),
+    ...(options.equivalents ? { equivalents: options.equivalents } : {}),
   };
   return space;
 }

@@ -52,4 +52,10 @@ export interface SearchSpace {
    * under them loses nothing when dead blocks only add cost, and makes graph-aware predictions linear.
    */
   readonly effectiveRules?: readonly CouplingRule[];
+  /**
+   * Optional: the other architectures that build the same network (the same function from the same blocks, as
+   * NB201 cells that differ only in where skips route a signal). A measurement of one says what the others would
+   * measure up to training noise, which surrogates use (src/surrogate/equivalents.ts).
+   */
+  equivalents?(genome: Genome): readonly Genome[];
 }

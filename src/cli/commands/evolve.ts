@@ -35,6 +35,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
   inner: string;
   frontWeight?: string;
   canonical?: boolean;
+  equivalents?: boolean;
   out: string;
   store?: string;
   resume?: boolean;
@@ -56,6 +57,7 @@ export function registerEvolve(program: Command): void {
     .option('--surrogate <kind>', 'natv2: ridge (block ridge, default), auto (adaptive choice among all families by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting', 'ridge')
     .option('--inner <search>', `natv2: where candidates come from: nsga3 (NSGA-III on the surrogates, as NATv2) or neighbours (every network one block from the current front, judged by the surrogates)`, 'nsga3')
     .option('--front-weight <n>', `natv2: how many times members of the archive's best two fronts count in the surrogate fits; 1 counts every network once (default ${NATV2_DEFAULT_FRONT_WEIGHT})`)
+    .option('--no-equivalents', "natv2: fit the surrogates without the space's knowledge of which architectures build the same network (NB201)")
     .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
     .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
@@ -113,6 +115,8 @@ export function registerEvolve(program: Command): void {
         flops: builtin ? 'flops' : `flops:${dataset}`,
       });
       const canonical = opts.canonical ?? true;
+      // recorded only where the space knows equivalents, so runs on other spaces resume as before
+      const equivalents = target.space.equivalents ? (opts.equivalents ?? true) : undefined;
       const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
 
       const all = target.allObjectives?.(objectives);
@@ -137,7 +141,16 @@ export function registerEvolve(program: Command): void {
         canonical,
         // inner only when not the default, so its runs' settings read as before; frontWeight always: runs started
         // before it existed fitted unweighted and would replay differently, so their resume is refused by name
-        ...(strategyName === 'natv2' ? { init: init ?? null, perIteration: perIteration ?? null, surrogate, ...(inner !== 'nsga3' ? { inner } : {}), frontWeight } : {}),
+        ...(strategyName === 'natv2'
+          ? {
+              init: init ?? null,
+              perIteration: perIteration ?? null,
+              surrogate,
+              ...(inner !== 'nsga3' ? { inner } : {}),
+              frontWeight,
+              ...(equivalents !== undefined ? { equivalents } : {}),
+            }
+          : {}),
       };
       const controller = new AbortController();
       const onSigint = () => controller.abort();
@@ -152,6 +165,7 @@ export function registerEvolve(program: Command): void {
           surrogate,
           inner,
           frontWeight,
+          ...(equivalents !== undefined ? { equivalents } : {}),
         });
         const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
         const result = await runStrategy(problem, strategy, {

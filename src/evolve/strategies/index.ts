@@ -17,6 +17,7 @@ export interface StrategySettings {
   readonly surrogate?: SurrogateChoice;
   readonly inner?: InnerSearch;
   readonly frontWeight?: number;
+  readonly equivalents?: boolean;
 }
 
 /** The one place a strategy is made from its name (CLI, benchmarks); a new strategy is a new module and a line here. */

@@ -1,3 +1,4 @@
+import { nb201Equivalents } from './network-form.js';
 import { UserError } from '../../errors.js';
 import { createSpace } from '../../space/space.js';
 import type { Block, CouplingRule, Genome, SearchSpace } from '../../space/types.js';
@@ -110,5 +111,6 @@ export function createNb201Space(): SearchSpace {
     parse: parseNb201,
     effective: effectiveNb201,
     effectiveRules: NB201_EFFECTIVE_RULES,
+    equivalents: nb201Equivalents,
   });
 }
