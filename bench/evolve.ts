@@ -142,17 +142,10 @@ async function evaluationsVersusNsga2(problem: MooProblem, traces: readonly Trac
 function noiseFloor(bench: TabularBenchmark, [accuracy, latency]: [string, string], frame: HvFrame, scale: number) {
   const acc = bench.values(accuracy);
   const lat = bench.values(latency);
-  const forms = new Map<string, number[]>();
-  const effective: number[] = [];
-  bench.genomes.forEach((g, i) => {
-    const e = bench.space.effective!(g);
-    if (!e) return;
-    const key = e.join();
-    const form = forms.get(key);
-    if (form) form.push(i);
-    else forms.set(key, [i]);
-    if (key === g.join()) effective.push(i);
-  });
+  const form = bench.genomes.map((g) => bench.space.effective!(g)?.join());
+  const connected = bench.genomes.flatMap((_, i) => (form[i] !== undefined ? [i] : []));
+  const forms = groupBy(connected, (i) => form[i]!);
+  const effective = connected.filter((i) => form[i] === bench.genomes[i]!.join());
   const sds = [...forms.values()].filter((f) => f.length > 1).map((f) => {
     const m = f.reduce((s, i) => s + acc[i]!, 0) / f.length;
     return Math.sqrt(f.reduce((s, i) => s + (acc[i]! - m) ** 2, 0) / (f.length - 1));
@@ -177,13 +170,7 @@ function noiseFloor(bench: TabularBenchmark, [accuracy, latency]: [string, strin
  * at its mean accuracy or at one member drawn at random. The true front is made of the lucky copies.
  */
 function onceEach(bench: TabularBenchmark, effective: readonly number[], acc: ArrayLike<number>, lat: ArrayLike<number>, frame: HvFrame, scale: number) {
-  const classes = new Map<string, number[]>();
-  for (const i of effective) {
-    const key = networkForm(bench.genomes[i]!);
-    const members = classes.get(key);
-    if (members) members.push(i);
-    else classes.set(key, [i]);
-  }
+  const classes = groupBy(effective, (i) => networkForm(bench.genomes[i]!));
   const ratio = (points: number[][]) => frameHypervolume(paretoFront(points).map((k) => points[k]!), frame) / scale;
   const groups = [...classes.values()];
   const mean = ratio(groups.map((g) => [-g.reduce((s, i) => s + acc[i]!, 0) / g.length, lat[g[0]!]!]));
@@ -194,4 +181,16 @@ function onceEach(bench: TabularBenchmark, effective: readonly number[], acc: Ar
       `their mean accuracies reaches ${mean.toFixed(4)} of the true front's hypervolume, one copy of each drawn at ` +
       `random ${spread(drawn)} (41 draws).`,
   );
+}
+
+/** Indices grouped by a key, in first-seen order. */
+function groupBy(ids: readonly number[], key: (i: number) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const i of ids) {
+    const k = key(i);
+    const members = groups.get(k);
+    if (members) members.push(i);
+    else groups.set(k, [i]);
+  }
+  return groups;
 }

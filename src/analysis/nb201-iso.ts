@@ -2,9 +2,9 @@ import { productSize } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import { createNb201Space, effectiveNb201, NB201_EDGES, NB201_OPS, NONE } from '../spaces/nb201/space.js';
 import { functionalForm } from '../spaces/nb201/network-form.js';
+import { enumerateGenomes } from '../space/count.js';
 
 export { functionalForm, networkForm } from '../spaces/nb201/network-form.js';
-import { enumerateGenomes } from '../space/count.js';
 
 /**
  * Three ways to say when two NB201 cells are "the same". They give different counts, and only the first reproduces

@@ -3,25 +3,36 @@ import type { Genome } from '../space/types.js';
 import type { Surrogate } from './types.js';
 
 /**
+ * `equivalents` limited to the architectures `accept` admits (the problem's own domain, so a fit sees only networks
+ * the search can propose), remembered per architecture: a search refits every iteration and every objective on the
+ * same, growing archive, and the lookup and the domain check cost far more than the fits they feed.
+ */
+export function domainEquivalents(
+  equivalents: (g: Genome) => readonly Genome[],
+  accept: (g: Genome) => boolean,
+): (g: Genome) => readonly Genome[] {
+  const known = new Map<string, readonly Genome[]>();
+  return (g) => {
+    const key = genomeKey(g);
+    let twins = known.get(key);
+    if (!twins) known.set(key, (twins = equivalents(g).filter(accept)));
+    return twins;
+  };
+}
+
+/**
  * A surrogate that knows which architectures build the same network (SearchSpace.equivalents). It fits two copies
  * of one model: on the measured networks as they are, and on the same rows with every measured network also
  * standing for each of its unmeasured equivalents (same target); it predicts the mean of the two.
  *
  * Why both: an additive block model charges each null block, so on NB201 it under-predicts sparse cells by 10 to 30
  * points even when an equivalent cell (the same path of skips, routed elsewhere) has been measured; the augmented
- * fit corrects that (error near the front 5.5-6.7 -> 1.6-2.0 points s.d., offline) but its many sparse twin rows
+ * fit corrects that (error near the front 5.5-6.7 -> 1.6-2.6 points s.d., offline) but its many sparse twin rows
  * outweigh the dense cells, which it then under-predicts by 1-3 points. Alone it searched worse than the plain fit
  * (NB201 accuracy / fpga, 0.975 against 0.986 of the true front's hypervolume at 200); the mean was ahead on each of
  * three sets of 10 seeds (docs/evolve.md).
- *
- * `accept` limits twins to the problem's own domain (its effective forms), so the fit sees only networks the search
- * can propose.
  */
-export function withEquivalents(
-  make: () => Surrogate,
-  equivalents: (g: Genome) => readonly Genome[],
-  accept: (g: Genome) => boolean = () => true,
-): Surrogate {
+export function withEquivalents(make: () => Surrogate, equivalents: (g: Genome) => readonly Genome[]): Surrogate {
   const plain = make();
   const augmented = make();
   return {
@@ -35,7 +46,7 @@ export function withEquivalents(
         ax.push(g);
         ay.push(y[i]!);
         for (const t of equivalents(g)) {
-          if (measured.has(genomeKey(t)) || !accept(t)) continue;
+          if (measured.has(genomeKey(t))) continue;
           ax.push(t);
           ay.push(y[i]!);
         }

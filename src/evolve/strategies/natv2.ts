@@ -6,7 +6,7 @@ import type { Genome } from '../../space/types.js';
 import { selectSurrogate } from '../../surrogate/select.js';
 import type { Surrogate } from '../../surrogate/types.js';
 import { blockRidge } from '../../surrogate/block-ridge.js';
-import { withEquivalents } from '../../surrogate/equivalents.js';
+import { domainEquivalents, withEquivalents } from '../../surrogate/equivalents.js';
 import { selectCandidates, type Candidate } from '../candidates.js';
 import { frontWeightedRows } from '../fit-rows.js';
 import type { MooProblem } from '../problem.js';
@@ -62,7 +62,7 @@ export interface Natv2Options {
    * Where the space says which architectures build the same network (SearchSpace.equivalents), fit every surrogate
    * with that knowledge too (src/surrogate/equivalents.ts). Default true; it changes nothing on a space without it.
    * NB201 accuracy / fpga, three sets of 10 seeds, median share of the true front's hypervolume at 200:
-   * 0.9865 -> 0.9877, 0.9761 -> 0.9857, 0.9829 -> 0.9887 (docs/evolve.md).
+   * 0.9865 -> 0.9870, 0.9761 -> 0.9854, 0.9829 -> 0.9876; on three objectives a little lower (docs/evolve.md).
    */
   readonly equivalents?: boolean;
 }
@@ -108,11 +108,13 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
   const reselectEvery = options.reselectEvery ?? 5;
   const frontWeight = options.frontWeight ?? NATV2_DEFAULT_FRONT_WEIGHT;
   const nObj = problem.objectives.length;
-  const equivalents = (options.equivalents ?? true) ? problem.space.equivalents?.bind(problem.space) : undefined;
-  const inDomain = (g: Genome) => {
-    const r = problem.repair(g);
-    return r !== null && genomeKey(r) === genomeKey(g);
-  };
+  const spaceEquivalents = (options.equivalents ?? true) ? problem.space.equivalents?.bind(problem.space) : undefined;
+  const equivalents = spaceEquivalents
+    ? domainEquivalents(spaceEquivalents, (g) => {
+        const r = problem.repair(g);
+        return r !== null && genomeKey(r) === genomeKey(g);
+      })
+    : undefined;
   const archive: { genome: Genome; objectives: readonly number[] }[] = [];
   const seen = new Set<string>();
   let iteration = 0;
@@ -150,7 +152,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
     const rows = frontWeightedRows(fronts, frontWeight, WEIGHTED_FRONTS);
     const x = rows.map((i) => archive[i]!.genome);
     const models = chosen!.map((make, j) => {
-      const model = equivalents ? withEquivalents(make, equivalents, inDomain) : make();
+      const model = equivalents ? withEquivalents(make, equivalents) : make();
       model.fit(x, rows.map((i) => archive[i]!.objectives[j]!));
       if (!reselect) info.push({ objective: j, chosen: model.name, tau: Number.NaN });
       return model;

@@ -1,5 +1,6 @@
 import type { Genome } from '../../space/types.js';
-import { NB201_EDGES, NB201_OPS, NONE } from './space.js';
+import { enumerateGenomes } from '../../space/count.js';
+import { createNb201Space, NB201_EDGES, NB201_OPS, NONE } from './space.js';
 
 // space.ts imports this module for its `equivalents`, so nothing from space.ts is read before a call.
 const skip = () => NB201_OPS.indexOf('skip_connect');
@@ -49,9 +50,7 @@ export function nb201Equivalents(g: Genome): Genome[] {
   if (form.startsWith('|')) return [];
   if (!classes) {
     classes = new Map();
-    const n = NB201_OPS.length;
-    for (let code = 0; code < n ** NB201_EDGES.length; code++) {
-      const cell = NB201_EDGES.map((_, e) => Math.floor(code / n ** (NB201_EDGES.length - 1 - e)) % n);
+    for (const cell of enumerateGenomes(createNb201Space())) {
       const key = networkForm(cell);
       const members = classes.get(key);
       if (members) members.push(cell);
