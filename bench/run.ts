@@ -11,6 +11,7 @@ import { benchOfaMbv3 } from './ofa-mbv3.js';
 import { benchMbv3Eval } from './mbv3-eval.js';
 import { benchEvolve } from './evolve.js';
 import { benchMbv3Estimate } from './mbv3-estimate.js';
+import { benchHypervolume } from './hypervolume.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only nb201|mathnas]`: every figure is measured in this run, against a baseline measured in the same
@@ -38,6 +39,7 @@ if (wants('hat')) await benchHatLatency(dataDir);
 if (wants('ofa')) await benchOfaMbv3(dataDir, { quick });
 if (wants('mbv3')) await benchMbv3Eval({ quick });
 if (wants('supernet')) await benchMbv3Estimate({ quick });
+if (wants('hypervolume')) benchHypervolume({ quick });
 if (wants('evolve')) await benchEvolve(dataDir, { quick });
 if (wants('surrogates')) {
   section('Surrogates for evolutionary search (NB201 ImageNet16-120; Kendall / Spearman over all 15,625 cells)');
