@@ -100,6 +100,7 @@ test('evolve: bad input is one line naming the flag', { skip }, () => {
     [['--strategy', 'magic'], /--strategy: expected one of natv2, nsga2, regularized-evolution, random/],
     [['--budget', '0'], /--budget: expected an integer >= 1/],
     [['--surrogate', 'oracle'], /--surrogate: expected one of auto/],
+    [['--reselect-every', '0'], /--reselect-every: expected an integer >= 1/],
   ] as const) {
     const r = cli(['evolve', 'nb201', ...args, '--out', mkdtempSync(join(tmpdir(), 'blocknas-bad-'))]);
     assert.equal(r.code, 2, r.err);

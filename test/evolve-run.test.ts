@@ -7,7 +7,7 @@ import { parseObjectives } from '../src/evolve/problem.js';
 import { runStrategy, type RunResult } from '../src/evolve/run.js';
 import { balancedSample } from '../src/evolve/sampling.js';
 import { createStrategy, STRATEGY_NAMES } from '../src/evolve/strategies/index.js';
-import { natv2, natv2InitSize } from '../src/evolve/strategies/natv2.js';
+import { natv2, natv2InitSize, type IterationDetail } from '../src/evolve/strategies/natv2.js';
 import { nonDominatedSort, paretoFront } from '../src/moo/dominance.js';
 import { createRng } from '../src/random.js';
 import { genomeKey } from '../src/space/space.js';
@@ -197,4 +197,20 @@ test('objectives: bare kinds take the defaults, unknown and repeated metrics are
   assert.deepEqual(o.map((x) => [x.metric, x.sense]), [['accuracy:toy', 'max'], ['latency:toy', 'min']]);
   assert.throws(() => parseObjectives('accuracy,energy:x', metrics, { accuracy: 'accuracy:toy' }), /--objectives: unknown metric "energy:x"/);
   assert.throws(() => parseObjectives('latency:toy,latency:toy', metrics), /given twice/);
+});
+
+test("natv2 --surrogate auto chooses by cross-validation every reselectEvery iterations (1: NAT's every iteration) and refits the choice in between", async () => {
+  const taus = async (reselectEvery: number) => {
+    const strategy = natv2(toy.problem, { seed: 3, budget: 44, initSize: 20, perIteration: 8, surrogate: 'auto', reselectEvery });
+    const r = await runStrategy(toy.problem, strategy, { budget: 44, store: createMemoryStore(), evaluatorKey: 'toy', runId: 'r', config: {}, frame });
+    const iterations = r.history.flatMap((h) => {
+      const s = (h.detail as IterationDetail | undefined)?.surrogates;
+      return s ? [s] : [];
+    });
+    assert.equal(iterations.length, 3, 'three iterations after the initial archive');
+    for (const s of iterations) assert.equal(s.length, toy.problem.objectives.length, 'one surrogate per objective');
+    return iterations.map((s) => s.every((o) => Number.isFinite(o.tau)));
+  };
+  assert.deepEqual(await taus(1), [true, true, true]);
+  assert.deepEqual(await taus(2), [true, false, true]);
 });

@@ -34,6 +34,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
   surrogate: string;
   inner: string;
   frontWeight?: string;
+  reselectEvery?: string;
   canonical?: boolean;
   equivalents?: boolean;
   out: string;
@@ -55,6 +56,7 @@ export function registerEvolve(program: Command): void {
     .option('--init <n>', 'natv2: initial archive size (default 300, at most a quarter of the budget)')
     .option('--per-iteration <n>', 'natv2: networks evaluated per iteration (default 5)')
     .option('--surrogate <kind>', 'natv2: ridge (block ridge, default), auto (adaptive choice among all families by cross-validated Kendall tau) or one of mlp, rbf, gp, forest, boosting', 'ridge')
+    .option('--reselect-every <n>', "natv2: choose the surrogates by cross-validation every n iterations and refit the chosen ones in between (default 5; 1 is NAT's choice every iteration)")
     .option('--inner <search>', `natv2: where candidates come from: nsga3 (NSGA-III on the surrogates, as NATv2) or neighbours (every network one block from the current front, judged by the surrogates)`, 'nsga3')
     .option('--front-weight <n>', `natv2: how many times members of the archive's best two fronts count in the surrogate fits; 1 counts every network once (default ${NATV2_DEFAULT_FRONT_WEIGHT})`)
     .option('--no-equivalents', "natv2: fit the surrogates without the space's knowledge of which architectures build the same network (NB201)")
@@ -79,6 +81,7 @@ export function registerEvolve(program: Command): void {
       }
       const inner = opts.inner as InnerSearch;
       const frontWeight = parseIntOption('--front-weight', opts.frontWeight, 1) ?? NATV2_DEFAULT_FRONT_WEIGHT;
+      const reselectEvery = parseIntOption('--reselect-every', opts.reselectEvery, 1);
       const fineTune = parseIntOption('--fine-tune', opts.fineTune, 1);
       const builtin = isBuiltinSpace(spaceName) ? { name: spaceName, ev: parseBuiltinEvaluation(spaceName, opts) } : null;
       if (!builtin) {
@@ -149,6 +152,7 @@ export function registerEvolve(program: Command): void {
               ...(inner !== 'nsga3' ? { inner } : {}),
               frontWeight,
               ...(equivalents !== undefined ? { equivalents } : {}),
+              ...(reselectEvery !== undefined ? { reselectEvery } : {}),
             }
           : {}),
       };
@@ -166,6 +170,7 @@ export function registerEvolve(program: Command): void {
           inner,
           frontWeight,
           ...(equivalents !== undefined ? { equivalents } : {}),
+          ...(reselectEvery !== undefined ? { reselectEvery } : {}),
         });
         const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
         const result = await runStrategy(problem, strategy, {

@@ -18,6 +18,7 @@ export interface StrategySettings {
   readonly inner?: InnerSearch;
   readonly frontWeight?: number;
   readonly equivalents?: boolean;
+  readonly reselectEvery?: number;
 }
 
 /** The one place a strategy is made from its name (CLI, benchmarks); a new strategy is a new module and a line here. */
