@@ -58,6 +58,15 @@ test('evolve: a run killed midway (SIGKILL) resumes to the same result as an uni
   // beyond the nadir covers, so it can only read higher for a front this close.
   assert.ok(wide.ratio > expected.hypervolume / expected.trueHypervolume, `wide ${wide.ratio} above strict`);
   assert.match(expected.postProcessing.reason, /tabular benchmark.*cannot train/);
+  // the history says which surrogate proposed each step: none for the initial archive, one per objective after
+  assert.equal(expected.history[0].surrogates, undefined);
+  for (const h of expected.history.slice(1)) {
+    assert.deepEqual(h.surrogates.map((s: { metric: string }) => s.metric), ['accuracy:imagenet16-120', 'latency:fpga']);
+    for (const s of h.surrogates) assert.match(s.chosen, /^block-ridge/);
+  }
+  const csvRows = readFileSync(join(tmp, 'whole', 'history.csv'), 'utf8').trim().split('\n');
+  assert.equal(csvRows[0], 'step,evaluations,hypervolume,ratio,surrogates');
+  assert.match(csvRows.at(-1)!, /,accuracy:imagenet16-120=block-ridge[^;]*;latency:fpga=block-ridge/);
 
   const dir = join(tmp, 'killed');
   const killed = await runAndKill(dir, 'SIGKILL', 30);

@@ -29,8 +29,31 @@ export interface EvolveReport {
   readonly wideFrame?: { readonly hypervolume: number; readonly trueHypervolume: number; readonly ratio: number; readonly note: string };
   readonly frame: { readonly ideal: readonly number[]; readonly nadir: readonly number[]; readonly referenceOffset: number; readonly note: string };
   readonly pareto: readonly { arch: string; metrics: Readonly<Record<string, number>> }[];
-  readonly history: readonly { step: number; evaluations: number; hypervolume: number; ratio?: number }[];
+  readonly history: readonly HistoryEntry[];
   readonly postProcessing: PostProcessing;
+}
+
+export interface HistoryEntry {
+  readonly step: number;
+  readonly evaluations: number;
+  readonly hypervolume: number;
+  readonly ratio?: number;
+  /**
+   * The surrogate that proposed this step's networks, per objective, with its cross-validated Kendall tau on the
+   * iterations that chose it (null on those that refitted an earlier choice); absent for steps without a surrogate.
+   */
+  readonly surrogates?: readonly { readonly metric: string; readonly chosen: string; readonly tau: number | null }[];
+}
+
+/** The strategy's free-form step detail, read defensively: a stored run may come from an older version. */
+function surrogatesOf(detail: unknown, ids: readonly string[]): HistoryEntry['surrogates'] {
+  const list = (detail as { surrogates?: unknown } | undefined)?.surrogates;
+  if (!Array.isArray(list)) return undefined;
+  return list.flatMap((e: { objective?: unknown; chosen?: unknown; tau?: unknown }) =>
+    typeof e?.objective === 'number' && typeof e.chosen === 'string' && ids[e.objective] !== undefined
+      ? [{ metric: ids[e.objective]!, chosen: e.chosen, tau: typeof e.tau === 'number' && Number.isFinite(e.tau) ? e.tau : null }]
+      : [],
+  );
 }
 
 export type PostProcessing =
@@ -92,7 +115,10 @@ export function buildReport(
         : "objectives minimised (maximised ones negated), scaled by the first evaluated batch's front; reference point at 1 + offset",
     },
     pareto,
-    history: result.history.map((h) => ({ step: h.step, evaluations: h.evaluations, hypervolume: h.hypervolume, ...ratio(h.hypervolume) })),
+    history: result.history.map((h) => {
+      const surrogates = surrogatesOf(h.detail, ids);
+      return { step: h.step, evaluations: h.evaluations, hypervolume: h.hypervolume, ...ratio(h.hypervolume), ...(surrogates ? { surrogates } : {}) };
+    }),
     postProcessing: target.fineTune.available
       ? { status: 'not-requested', reason: 'fine-tuning was not requested (--fine-tune <epochs>)' }
       : { status: 'not-available', reason: target.fineTune.reason },
@@ -103,6 +129,17 @@ const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /["
 const csv = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) =>
   [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 
+/** One row per step; a `surrogates` column ("metric=chosen tau;...") when the strategy fits surrogates. */
+function historyCsv(report: EvolveReport): string {
+  const withRatio = report.trueHypervolume !== undefined;
+  const withSurrogates = report.history.some((h) => h.surrogates);
+  const note = (h: HistoryEntry) => (h.surrogates ?? []).map((s) => `${s.metric}=${s.chosen}${s.tau !== null ? ` ${s.tau.toFixed(3)}` : ''}`).join(';');
+  return csv(
+    ['step', 'evaluations', 'hypervolume', ...(withRatio ? ['ratio'] : []), ...(withSurrogates ? ['surrogates'] : [])],
+    report.history.map((h) => [h.step, h.evaluations, h.hypervolume, ...(withRatio ? [h.ratio ?? ''] : []), ...(withSurrogates ? [note(h)] : [])]),
+  );
+}
+
 /** result.json, pareto.csv and history.csv, each written whole or not at all. */
 export function writeReport(dir: string, report: EvolveReport): string[] {
   mkdirSync(dir, { recursive: true });
@@ -112,10 +149,7 @@ export function writeReport(dir: string, report: EvolveReport): string[] {
   const files: Record<string, string> = {
     'result.json': JSON.stringify(report, null, 1) + '\n',
     'pareto.csv': csv(['arch', ...ids], report.pareto.map((p) => [p.arch, ...ids.map((id) => p.metrics[id]!)])),
-    'history.csv': csv(
-      ['step', 'evaluations', 'hypervolume', ...(report.trueHypervolume !== undefined ? ['ratio'] : [])],
-      report.history.map((h) => [h.step, h.evaluations, h.hypervolume, ...(h.ratio !== undefined ? [h.ratio] : [])]),
-    ),
+    'history.csv': historyCsv(report),
     ...(tuned.length > 0 ? { 'fine-tuned.csv': csv(['arch', ...tunedIds], tuned.map((n) => [n.arch, ...tunedIds.map((id) => n.metrics[id] ?? '')])) } : {}),
   };
   return Object.entries(files).map(([name, text]) => {

@@ -127,7 +127,8 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
   /** `fronts`: the archive's non-dominated fronts (archive indices). */
   const fitSurrogates = (fronts: readonly (readonly number[])[]): { models: Surrogate[]; info: NonNullable<IterationDetail['surrogates']> } => {
     const reselect = chosen === undefined || (iteration - 1) % reselectEvery === 0;
-    const info: { objective: number; chosen: string; tau: number }[] = [];
+    // cross-validated tau of each objective's choice, on the iterations that choose (NaN on those that refit)
+    const taus = new Array<number>(nObj).fill(Number.NaN);
     if (reselect) {
       const x = archive.map((a) => a.genome);
       const rebuild: (() => Surrogate)[] = [];
@@ -136,14 +137,12 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
         const seed = options.seed + iteration;
         const pool = surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed);
         let best = pool[0]!;
-        let tau = Number.NaN;
         if (pool.length === 1) best.fit(x, y);
         else {
           const sel = selectSurrogate(pool, x, y, { seed, folds: 5 });
           best = sel.best;
-          tau = sel.scores[pool.indexOf(best)]!.tau;
+          taus[j] = sel.scores[pool.indexOf(best)]!.tau;
         }
-        info.push({ objective: j, chosen: best.name, tau });
         const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
         const k = pool.indexOf(best);
         rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed)[k]!);
@@ -155,10 +154,9 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
     const models = chosen!.map((make, j) => {
       const model = equivalents ? withEquivalents(make, equivalents) : make();
       model.fit(x, rows.map((i) => archive[i]!.objectives[j]!));
-      if (!reselect) info.push({ objective: j, chosen: model.name, tau: Number.NaN });
       return model;
     });
-    return { models, info };
+    return { models, info: models.map((m, j) => ({ objective: j, chosen: m.name, tau: taus[j]! })) };
   };
 
   /** `front`: archive indices of the current first front. */
