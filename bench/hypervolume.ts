@@ -1,5 +1,6 @@
 import { hypervolume } from '../src/moo/hypervolume.js';
 import { createRng } from '../src/random.js';
+import { median } from '../src/stats/summary.js';
 import { slicingHypervolume, spherePoints } from '../test/helpers/hypervolume-slicing.js';
 import { section, table } from './common.js';
 
@@ -12,8 +13,7 @@ function timeMs(fn: () => number, reps: number): { ms: number; value: number } {
     value = fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)]!, value };
+  return { ms: median(times), value };
 }
 
 /**

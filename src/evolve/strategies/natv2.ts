@@ -136,15 +136,13 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
         const y = archive.map((a) => a.objectives[j]!);
         const seed = options.seed + iteration;
         const pool = surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed);
-        let best = pool[0]!;
-        if (pool.length === 1) best.fit(x, y);
-        else {
-          const sel = selectSurrogate(pool, x, y, { seed, folds: 5 });
-          best = sel.best;
-          taus[j] = sel.scores[pool.indexOf(best)]!.tau;
-        }
-        const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
+        // one candidate: fitting it makes the block ridge choose its own pair terms and penalties
+        const sel = pool.length > 1 ? selectSurrogate(pool, x, y, { seed, folds: 5 }) : undefined;
+        const best = sel?.best ?? pool[0]!;
+        if (!sel) best.fit(x, y);
         const k = pool.indexOf(best);
+        if (sel) taus[j] = sel.scores[k]!.tau;
+        const fitted = (best as Partial<ReturnType<typeof blockRidge>>).fitted;
         rebuild.push(fitted ? () => blockRidge({ radix: problem.radix, seed, candidates: [fitted.candidate], extrapolate: true }) : () => surrogatePool(options.surrogate ?? DEFAULT_SURROGATE, problem.radix, seed)[k]!);
       }
       chosen = rebuild;
