@@ -12,6 +12,7 @@ import { benchMbv3Eval } from './mbv3-eval.js';
 import { benchEvolve } from './evolve.js';
 import { benchMbv3Estimate } from './mbv3-estimate.js';
 import { benchHypervolume } from './hypervolume.js';
+import { benchGpRows } from './gp-rows.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only nb201|mathnas]`: every figure is measured in this run, against a baseline measured in the same
@@ -46,6 +47,7 @@ if (wants('surrogates')) {
   const bench = loadNb201(dataDir);
   const t = surrogateBenchTable(benchSurrogates(bench, { seeds: quick ? 1 : 3 }));
   table(t.header, t.rows);
+  benchGpRows(bench, { quick });
 }
 if (wants('zc')) printJacobCovBench(await benchJacobCov(dataDir, { cells: quick ? 60 : 200 }));
 if (wants('tfjs')) {

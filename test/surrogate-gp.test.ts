@@ -79,3 +79,24 @@ test('gp: the grid search maximises the likelihood and profiles the signal varia
   const pv = grid.predictWithVariance([x[0]!, [4, 4]]);
   assert.ok(pv.variance[0]! < pv.variance[1]!, `variance grows away from the data: ${pv.variance[0]} vs ${pv.variance[1]}`);
 });
+
+test('gp: past hyperRows the grid runs on a subset, and the chosen setting is fitted exactly on every row', () => {
+  const rng = (() => {
+    let s = 7;
+    return () => ((s = (s * 48271) % 2147483647) / 2147483647);
+  })();
+  const x = Array.from({ length: 90 }, () => [Math.floor(rng() * 5), Math.floor(rng() * 5), Math.floor(rng() * 5)]);
+  // front weighting repeats rows: the subset grid may choose a noise ratio that is singular on all of them
+  const rows = [...x, ...x.slice(0, 20), ...x.slice(0, 20)];
+  const y = rows.map(([a, b, c]) => Math.sin(a!) + 0.3 * b! - 0.2 * a! * c!);
+  const sub = gaussianProcess({ radix: [5, 5, 5], hyperRows: 30 });
+  sub.fit(rows, y);
+  const h = sub.hyper!;
+  const exact = gaussianProcess({ radix: [5, 5, 5], hyper: h });
+  exact.fit(rows, y);
+  const probe = [[0, 0, 0], [4, 4, 4], [2, 1, 3], x[0]!];
+  const a = sub.predict(probe);
+  const b = exact.predict(probe);
+  probe.forEach((_, i) => assertClose(a[i]!, b[i]!, 1e-9, `prediction ${i} is the exact GP's at the chosen setting`));
+  assertClose(sub.logMarginalLikelihood, exact.logMarginalLikelihood, 1e-9, 'likelihood on every row');
+});
