@@ -2,6 +2,7 @@ import type { TabularBenchmark } from '../src/benchmarks/types.js';
 import { createRng, shuffle } from '../src/random.js';
 import { radices } from '../src/space/space.js';
 import { kendallTau } from '../src/stats/kendall.js';
+import { cellsWithMetric } from '../src/surrogate/bench.js';
 import { DEFAULT_HYPER_ROWS, gaussianProcess } from '../src/surrogate/gp.js';
 import { section, table } from './common.js';
 
@@ -11,10 +12,7 @@ import { section, table } from './common.js';
  */
 export function benchGpRows(bench: TabularBenchmark, options: { quick: boolean }): void {
   section(`Gaussian process: hyperparameter grid on ${DEFAULT_HYPER_ROWS} rows (default) against the full grid (NB201 IN16 accuracy)`);
-  const truth = bench.values('accuracy:imagenet16-120');
-  const known = bench.genomes.map((_, i) => i).filter((i) => Number.isFinite(truth[i]!));
-  const all = known.map((i) => bench.genomes[i]!);
-  const allTruth = known.map((i) => truth[i]!);
+  const { truth, known, all, allTruth } = cellsWithMetric(bench, 'accuracy:imagenet16-120');
   const radix = radices(bench.space);
   const rows: (string | number)[][] = [];
   for (const n of options.quick ? [800] : [800, 1200, 1600]) {

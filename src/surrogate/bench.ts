@@ -34,6 +34,13 @@ export interface SurrogateBenchRow {
   readonly predictMs: number;
 }
 
+/** The table's cells that have `metric` (indices, genomes and values), the ground truth surrogates are scored on. */
+export function cellsWithMetric(bench: TabularBenchmark, metric: string) {
+  const truth = bench.values(metric);
+  const known = bench.genomes.map((_, i) => i).filter((i) => Number.isFinite(truth[i]!));
+  return { truth, known, all: known.map((i) => bench.genomes[i]!), allTruth: known.map((i) => truth[i]!) };
+}
+
 /**
  * Every surrogate trained on `budget` random cells and scored by rank correlation on the whole table. Prints
  * nothing; the caller formats (see surrogateBenchTable).
@@ -49,10 +56,7 @@ export function benchSurrogates(bench: TabularBenchmark, options: SurrogateBench
       ...defaultSurrogates(radix, seed, { rankTarget: true }).filter((s) => s.name.endsWith('+rank')),
     ]);
   const radix = radices(bench.space);
-  const truth = bench.values(metric);
-  const known = bench.genomes.map((_, i) => i).filter((i) => Number.isFinite(truth[i]!));
-  const all = known.map((i) => bench.genomes[i]!);
-  const allTruth = known.map((i) => truth[i]!);
+  const { truth, known, all, allTruth } = cellsWithMetric(bench, metric);
   const rows: SurrogateBenchRow[] = [];
   const score = (s: Surrogate, label: string, budget: number, seed: number, fitMs: number) => {
     const t0 = performance.now();

@@ -46,13 +46,17 @@ export function gpCorrelation(kernel: GpKernel, r2: number, lengthscale: number)
   return (1 + s + (s * s) / 3) * Math.exp(-s);
 }
 
-interface State {
-  centres: Float64Array[];
-  mean: number;
+/** A factorised fit: the kernel's Cholesky factor, the weights K⁻¹r and the log marginal likelihood. */
+interface Factorised {
   hyper: GpHyper;
   l: Float64Array;
   alpha: Float64Array;
   lml: number;
+}
+
+interface State extends Factorised {
+  centres: Float64Array[];
+  mean: number;
 }
 
 /**
@@ -90,7 +94,7 @@ export function gaussianProcess(options: GpOptions): GaussianProcess {
    * tiny noise ratio (repeated rows: front weighting repeats archive members), so the noise is raised along the
    * grid's ratios until the factorisation succeeds.
    */
-  const factoriseFull = (d2: Float64Array, n: number, r: Float64Array, hyper: GpHyper) => {
+  const factoriseFull = (d2: Float64Array, n: number, r: Float64Array, hyper: GpHyper): Factorised => {
     const ratio = hyper.noiseVariance / hyper.signalVariance;
     for (const next of [ratio, ...ratios.filter((v) => v > ratio)]) {
       const h = { ...hyper, noiseVariance: next * hyper.signalVariance };
@@ -119,7 +123,7 @@ export function gaussianProcess(options: GpOptions): GaussianProcess {
       const r = Float64Array.from(y, (v) => v - mean);
       const d2 = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d2[i * n + j] = squaredDistance(centres[i]!, centres[j]!);
-      let best: { hyper: GpHyper; l: Float64Array; alpha: Float64Array; lml: number } | null = null;
+      let best: Factorised | null = null;
       if (options.hyper) {
         const f = factorise(d2, n, options.hyper, r);
         if (!f) throw new Error(`${name}: kernel matrix not positive definite under the given hyperparameters`);
@@ -131,7 +135,7 @@ export function gaussianProcess(options: GpOptions): GaussianProcess {
         const subD2 = sub ? Float64Array.from({ length: m * m }, (_, k) => d2[sub[Math.floor(k / m)]! * n + sub[k % m]!]!) : d2;
         const subR = sub ? Float64Array.from(sub, (i) => r[i]!) : r;
         const base = medianDistance(sub ? sub.map((i) => centres[i]!) : centres);
-        let chosen: { hyper: GpHyper; l: Float64Array; alpha: Float64Array; lml: number } | null = null;
+        let chosen: Factorised | null = null;
         for (const factor of factors)
           for (const ratio of ratios) {
             const unit = { lengthscale: factor * base, signalVariance: 1, noiseVariance: ratio };
