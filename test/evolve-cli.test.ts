@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,11 +111,19 @@ test('evolve: bad input is one line naming the flag', { skip }, () => {
     [['--surrogate', 'oracle'], /--surrogate: expected one of auto/],
     [['--reselect-every', '0'], /--reselect-every: expected an integer >= 1/],
   ] as const) {
-    const r = cli(['evolve', 'nb201', ...args, '--out', mkdtempSync(join(tmpdir(), 'blocknas-bad-'))]);
+    const parent = mkdtempSync(join(tmpdir(), 'blocknas-bad-'));
+    const r = cli(['evolve', 'nb201', ...args, '--out', join(parent, 'out', 'deeper')]);
     assert.equal(r.code, 2, r.err);
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
     assert.match(r.err, pattern);
+    assert.deepEqual(readdirSync(parent), [], `${args.join(' ')} leaves nothing behind`);
   }
+  // an --out that already holds other work keeps it, and gains no empty store
+  const existing = mkdtempSync(join(tmpdir(), 'blocknas-bad-'));
+  writeFileSync(join(existing, 'notes.txt'), 'mine');
+  const bad = cli(['evolve', 'nb201', '--objectives', 'accuracy,latency:nowhere', '--out', existing]);
+  assert.equal(bad.code, 2, bad.err);
+  assert.deepEqual(readdirSync(existing), ['notes.txt']);
   const out = join(mkdtempSync(join(tmpdir(), 'blocknas-bad-')), 'never');
   const r = cli(['evolve', 'nb201', '--resume', '--out', out]);
   assert.equal(r.code, 2, r.err);

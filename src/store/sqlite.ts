@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import type { EvaluationStore, HistoryRow, RunRecord, StoredEvaluation } from './types.js';
@@ -121,5 +121,36 @@ export function openSqliteStore(file: string): EvaluationStore {
     },
     putBlob: (key, data) => void putBlob.run(key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), now()),
     close: () => db.close(),
+  };
+}
+
+/** A store that a command opened for a job which may still fail before any work is done. */
+export interface ProvisionalStore {
+  readonly store: EvaluationStore;
+  /**
+   * Closes the store and, if opening it created the file, removes it with its WAL files and the directories made
+   * for it (only while empty), so a command that fails on bad input leaves nothing half-made behind.
+   */
+  discard(): void;
+}
+
+export function openProvisionalSqliteStore(file: string): ProvisionalStore {
+  const existed = existsSync(file);
+  // mkdirSync reports the first directory it had to create: everything from there down is ours to remove
+  const firstMade = mkdirSync(dirname(file), { recursive: true });
+  const store = openSqliteStore(file);
+  return {
+    store,
+    discard() {
+      store.close();
+      if (existed) return;
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+      if (firstMade === undefined) return;
+      for (let dir = dirname(file); !relative(firstMade, dir).startsWith('..'); dir = dirname(dir)) {
+        if (readdirSync(dir).length > 0) break;
+        rmdirSync(dir);
+        if (dir === firstMade) break;
+      }
+    },
   };
 }

@@ -10,7 +10,8 @@ import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../evolve/
 import { INNER_SEARCHES, NATV2_DEFAULT_FRONT_WEIGHT, type InnerSearch } from '../../evolve/strategies/natv2.js';
 import { parseSurrogateChoice } from '../../evolve/surrogates.js';
 import { paretoFront } from '../../moo/dominance.js';
-import { openSqliteStore } from '../../store/sqlite.js';
+import { openProvisionalSqliteStore } from '../../store/sqlite.js';
+import type { EvolveTarget } from '../../evolve/target.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { withBuiltinFlags } from '../options.js';
 import { progressReporter, stepReporter } from '../progress.js';
@@ -97,70 +98,75 @@ export function registerEvolve(program: Command): void {
         ? builtin.ev.accuracy.kind === 'supernet' ? null : NO_FINE_TUNE_FOR_TRAIN
         : opened!.target.fineTune.available ? null : opened!.target.fineTune.reason;
       if (fineTune !== undefined && noFineTune !== null) throw new UserError(`--fine-tune: ${noFineTune}`);
-      const store = openSqliteStore(storeFile);
-      const quiet = opts.json ?? false;
-      const { target, dataset, device } = builtin
-        ? {
-            target: builtinTarget(builtin.name, {
-              ...builtin.ev,
-              store,
-              log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
-              onTrainStep: progressReporter(`evolve ${builtin.name}: super-network training`, quiet, 'steps'),
-            }),
-            dataset: `${builtin.ev.accuracy.dataset}-val`,
-            device: builtin.ev.device,
-          }
-        : opened!;
-      const objectives = parseObjectives(opts.objectives, target.metrics, {
-        accuracy: `accuracy:${dataset}`,
-        latency: `latency:${device}`,
-        energy: `energy:${device}`,
-        flops: builtin ? 'flops' : `flops:${dataset}`,
-      });
-      const canonical = opts.canonical ?? true;
-      // recorded only where the space knows equivalents, so runs on other spaces resume as before
-      const equivalents = target.space.equivalents ? (opts.equivalents ?? true) : undefined;
-      const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
-
-      const all = target.allObjectives?.(objectives);
-      const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;
-      const frame = trueFront ? frameFor(trueFront) : undefined;
-      const wide = all && trueFront ? spaceFrame(all) : undefined;
-      const truth =
-        trueFront && frame
-          ? {
-              hypervolume: frameHypervolume(trueFront, frame),
-              frontSize: trueFront.length,
-              ...(wide ? { wide: { frame: wide, trueHypervolume: frameHypervolume(trueFront, wide) } } : {}),
-            }
-          : undefined;
-
-      const settings = {
-        space: target.name,
-        objectives: objectives.map((o) => o.metric),
-        budget,
-        seed,
-        strategy: strategyName,
-        canonical,
-        // inner only when not the default, so its runs' settings read as before; frontWeight always: runs started
-        // before it existed fitted unweighted and would replay differently, so their resume is refused by name
-        ...(strategyName === 'natv2'
-          ? {
-              init: init ?? null,
-              perIteration: perIteration ?? null,
-              surrogate,
-              ...(inner !== 'nsga3' ? { inner } : {}),
-              frontWeight,
-              ...(equivalents !== undefined ? { equivalents } : {}),
-              ...(reselectEvery !== undefined ? { reselectEvery } : {}),
-            }
-          : {}),
-      };
+      // the store is provisional until the run starts: bad input found while setting up removes what it made
+      const provisional = openProvisionalSqliteStore(storeFile);
+      const store = provisional.store;
+      let target: EvolveTarget | undefined;
+      let started = false;
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
       process.once('SIGTERM', onSigint);
       try {
+        const quiet = opts.json ?? false;
+        const { target: t, dataset, device } = builtin
+          ? {
+              target: builtinTarget(builtin.name, {
+                ...builtin.ev,
+                store,
+                log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
+                onTrainStep: progressReporter(`evolve ${builtin.name}: super-network training`, quiet, 'steps'),
+              }),
+              dataset: `${builtin.ev.accuracy.dataset}-val`,
+              device: builtin.ev.device,
+            }
+          : opened!;
+        target = t;
+        const objectives = parseObjectives(opts.objectives, target.metrics, {
+          accuracy: `accuracy:${dataset}`,
+          latency: `latency:${device}`,
+          energy: `energy:${device}`,
+          flops: builtin ? 'flops' : `flops:${dataset}`,
+        });
+        const canonical = opts.canonical ?? true;
+        // recorded only where the space knows equivalents, so runs on other spaces resume as before
+        const equivalents = target.space.equivalents ? (opts.equivalents ?? true) : undefined;
+        const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
+
+        const all = target.allObjectives?.(objectives);
+        const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;
+        const frame = trueFront ? frameFor(trueFront) : undefined;
+        const wide = all && trueFront ? spaceFrame(all) : undefined;
+        const truth =
+          trueFront && frame
+            ? {
+                hypervolume: frameHypervolume(trueFront, frame),
+                frontSize: trueFront.length,
+                ...(wide ? { wide: { frame: wide, trueHypervolume: frameHypervolume(trueFront, wide) } } : {}),
+              }
+            : undefined;
+
+        const settings = {
+          space: target.name,
+          objectives: objectives.map((o) => o.metric),
+          budget,
+          seed,
+          strategy: strategyName,
+          canonical,
+          // inner only when not the default, so its runs' settings read as before; frontWeight always: runs started
+          // before it existed fitted unweighted and would replay differently, so their resume is refused by name
+          ...(strategyName === 'natv2'
+            ? {
+                init: init ?? null,
+                perIteration: perIteration ?? null,
+                surrogate,
+                ...(inner !== 'nsga3' ? { inner } : {}),
+                frontWeight,
+                ...(equivalents !== undefined ? { equivalents } : {}),
+                ...(reselectEvery !== undefined ? { reselectEvery } : {}),
+              }
+            : {}),
+        };
         const strategy = createStrategy(strategyName, problem, {
           seed,
           budget,
@@ -173,6 +179,7 @@ export function registerEvolve(program: Command): void {
           ...(reselectEvery !== undefined ? { reselectEvery } : {}),
         });
         const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
+        started = true;
         const result = await runStrategy(problem, strategy, {
           budget,
           store,
@@ -201,8 +208,9 @@ export function registerEvolve(program: Command): void {
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
-        await target.close?.();
-        store.close();
+        await target?.close?.();
+        if (started) store.close();
+        else provisional.discard();
       }
     });
 }
