@@ -63,7 +63,10 @@ test('evolve: a run killed midway (SIGKILL) resumes to the same result as an uni
   for (const h of expected.history.slice(1)) {
     assert.deepEqual(h.surrogates.map((s: { metric: string }) => s.metric), ['accuracy:imagenet16-120', 'latency:fpga']);
     for (const s of h.surrogates) assert.match(s.chosen, /^block-ridge/);
+    // NB201's zero-cost proxy informs the accuracy surrogate only
+    assert.deepEqual(h.surrogates.map((s: { chosen: string }) => s.chosen.endsWith('+proxy')), [true, false]);
   }
+  assert.equal(expected.settings.proxy, 'jacob_cov:cifar10');
   const csvRows = readFileSync(join(tmp, 'whole', 'history.csv'), 'utf8').trim().split('\n');
   assert.equal(csvRows[0], 'step,evaluations,hypervolume,ratio,surrogates');
   assert.match(csvRows.at(-1)!, /,accuracy:imagenet16-120=block-ridge[^;]*;latency:fpga=block-ridge/);

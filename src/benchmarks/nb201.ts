@@ -42,6 +42,7 @@ export function loadNb201(dataDir: string): TabularBenchmark {
     'arch_str',
     ...Object.values(ACCURACY_COLUMNS),
     'params_M_cifar10',
+    'jacob_cov_cifar10',
   ]);
   const lat = readCsv(dataDir, NB201_FILES.latency, ['index', 'arch_str', 'hwnb_cifar10_fpga_energy_mJ_derived']);
   const n = acc.rows.length;
@@ -110,6 +111,7 @@ export function loadNb201(dataDir: string): TabularBenchmark {
     if (!v) throw new UserError(`nb201 has no metric "${id}" (available: ${[...columns.keys()].join(', ')})`);
     return v;
   };
+  const jacobCov = acc.numbers('jacob_cov_cifar10');
   return {
     name: 'nb201',
     space,
@@ -120,6 +122,11 @@ export function loadNb201(dataDir: string): TabularBenchmark {
     indexOf,
     values,
     evaluator: (ids) => tabularEvaluator('nb201', metrics, ids, values, indexOf),
+    proxy: {
+      id: 'jacob_cov:cifar10',
+      description: 'jacob_cov (NASWOT v1) of the untrained CIFAR-10 network, batch 256, from the data (column jacob_cov_cifar10)',
+      score: (g) => jacobCov[indexOf(g)]!,
+    },
     flopsModel: (ds) => {
       const c = COST_DATASET[ds];
       if (!c) throw new UserError(`--dataset: "${ds}" is not an NB201 dataset (one of ${Object.keys(COST_DATASET).join(', ')})`);

@@ -1,4 +1,4 @@
-import type { Evaluator, MetricInfo } from '../eval/types.js';
+import type { Evaluator, MetricInfo, ZeroCostProxy } from '../eval/types.js';
 import type { AdditiveModel } from '../predict/model.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 
@@ -19,6 +19,8 @@ export interface TabularBenchmark {
   values(metricId: string): Float64Array;
   /** An evaluator that looks metrics up in the table. */
   evaluator(metricIds: readonly string[]): Evaluator;
+  /** A zero-cost proxy for every architecture, when the benchmark publishes one. */
+  readonly proxy?: ZeroCostProxy;
   /** Analytic FLOPs model (MFLOPs, exactly additive over nodes) of the network for `dataset`, when known. */
   flopsModel?(dataset: string): AdditiveModel;
 }

@@ -27,3 +27,14 @@ export interface Evaluator {
 export function higherIsBetter(kind: MetricKind): boolean {
   return kind === 'accuracy';
 }
+
+/**
+ * A score of an architecture that costs no training (a zero-cost proxy, such as jacob_cov), higher meaning a
+ * network expected to train to a better accuracy; NaN where it is undefined (a network with no input-to-output
+ * path). Searches may call it for any number of architectures: it does not count as an evaluation.
+ */
+export interface ZeroCostProxy {
+  readonly id: string;
+  readonly description: string;
+  score(g: Genome): number;
+}

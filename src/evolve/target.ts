@@ -1,5 +1,5 @@
 import type { TabularBenchmark } from '../benchmarks/types.js';
-import type { Evaluator, MetricInfo, Metrics } from '../eval/types.js';
+import type { Evaluator, MetricInfo, Metrics, ZeroCostProxy } from '../eval/types.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 import type { ObjectiveSpec } from './problem.js';
 
@@ -21,6 +21,8 @@ export interface EvolveTarget {
   readonly fineTune:
     | { readonly available: false; readonly reason: string }
     | { readonly available: true; run(archs: readonly Genome[], epochs: number, signal?: AbortSignal): Promise<Metrics[]> };
+  /** A zero-cost proxy of accuracy that NATv2 may use (src/evolve/proxy.ts), where the target has one. */
+  readonly proxy?: ZeroCostProxy;
   /** Names the evaluator's settings, for the store (default: the space and objectives). */
   readonly key?: string;
   /** Frees what the evaluator holds (worker threads). */
@@ -33,6 +35,7 @@ export function tabularTarget(bench: TabularBenchmark): EvolveTarget {
     space: bench.space,
     metrics: bench.metrics,
     evaluator: (ids) => bench.evaluator(ids),
+    ...(bench.proxy ? { proxy: bench.proxy } : {}),
     allObjectives(objectives) {
       const cols = objectives.map((o) => bench.values(o.metric));
       return bench.genomes.map((_, i) => objectives.map((o, j) => (o.sense === 'max' ? -cols[j]![i]! : cols[j]![i]!)));

@@ -38,6 +38,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
   reselectEvery?: string;
   canonical?: boolean;
   equivalents?: boolean;
+  proxy?: boolean;
   out: string;
   store?: string;
   resume?: boolean;
@@ -61,6 +62,7 @@ export function registerEvolve(program: Command): void {
     .option('--inner <search>', `natv2: where candidates come from: nsga3 (NSGA-III on the surrogates, as NATv2) or neighbours (every network one block from the current front, judged by the surrogates)`, 'nsga3')
     .option('--front-weight <n>', `natv2: how many times members of the archive's best two fronts count in the surrogate fits; 1 counts every network once (default ${NATV2_DEFAULT_FRONT_WEIGHT})`)
     .option('--no-equivalents', "natv2: fit the surrogates without the space's knowledge of which architectures build the same network (NB201)")
+    .option('--no-proxy', "natv2: leave out the target's zero-cost proxy (nb201: jacob_cov on CIFAR-10, from the data), which otherwise picks the initial archive and informs the accuracy surrogate")
     .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
     .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
@@ -132,6 +134,9 @@ export function registerEvolve(program: Command): void {
         // recorded only where the space knows equivalents, so runs on other spaces resume as before
         const equivalents = target.space.equivalents ? (opts.equivalents ?? true) : undefined;
         const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
+        // a proxy of accuracy: it has nothing to say where no objective is an accuracy
+        const useProxy = strategyName === 'natv2' && (opts.proxy ?? true) && objectives.some((o) => o.info.kind === 'accuracy');
+        const proxy = useProxy ? target.proxy : undefined;
 
         const all = target.allObjectives?.(objectives);
         const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;
@@ -164,6 +169,8 @@ export function registerEvolve(program: Command): void {
                 frontWeight,
                 ...(equivalents !== undefined ? { equivalents } : {}),
                 ...(reselectEvery !== undefined ? { reselectEvery } : {}),
+                // only when used: runs without a proxy resume as before, runs started before it are refused by name
+                ...(proxy ? { proxy: proxy.id } : {}),
               }
             : {}),
         };
@@ -177,6 +184,7 @@ export function registerEvolve(program: Command): void {
           frontWeight,
           ...(equivalents !== undefined ? { equivalents } : {}),
           ...(reselectEvery !== undefined ? { reselectEvery } : {}),
+          ...(proxy ? { proxy } : {}),
         });
         const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
         started = true;
@@ -218,6 +226,7 @@ export function registerEvolve(program: Command): void {
 function printReport(r: EvolveReport, files: readonly string[]): void {
   const ids = r.objectives.map((o) => o.metric);
   console.log(`${r.space}: ${r.strategy}, objectives ${r.objectives.map((o) => `${o.sense} ${o.metric}`).join(', ')}`);
+  if (typeof r.settings.proxy === 'string') console.log(`zero-cost proxy ${r.settings.proxy}: it picked the initial archive and informs the accuracy surrogate (--no-proxy to leave it out)`);
   console.log(`evaluated ${r.evaluations} networks (${r.fresh} now, ${r.reused} from the store); Pareto set of ${r.pareto.length}:`);
   console.log(renderTable(['arch', ...ids.map((id, j) => `${id} (${r.objectives[j]!.unit})`)], r.pareto.map((p) => [p.arch, ...ids.map((id) => p.metrics[id]!)])));
   const hv = `hypervolume ${fmt(r.hypervolume)}`;

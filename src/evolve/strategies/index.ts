@@ -1,3 +1,4 @@
+import type { ZeroCostProxy } from '../../eval/types.js';
 import type { MooProblem } from '../problem.js';
 import type { Strategy } from '../strategy.js';
 import type { SurrogateChoice } from '../surrogates.js';
@@ -19,6 +20,7 @@ export interface StrategySettings {
   readonly frontWeight?: number;
   readonly equivalents?: boolean;
   readonly reselectEvery?: number;
+  readonly proxy?: ZeroCostProxy;
 }
 
 /** The one place a strategy is made from its name (CLI, benchmarks); a new strategy is a new module and a line here. */

@@ -1,0 +1,47 @@
+import type { Genome } from '../space/types.js';
+import { notFitted } from './features.js';
+import type { Surrogate } from './types.js';
+
+/**
+ * `inner` plus a linear term in a cheap feature of the architecture (a zero-cost proxy's rank), fitted by least
+ * squares to `inner`'s in-sample residuals. Two stages rather than one joint fit, so that any surrogate family can
+ * take the term, and the feature only explains what the architecture's blocks did not: on NB201 the block ridge
+ * under-rates the best cells, and jacob_cov ranks them better than their blocks do (docs/evolve.md).
+ * `feature` must be finite for every architecture it is asked about.
+ */
+export function withProxyTerm(inner: Surrogate, feature: (g: Genome) => number): Surrogate & { readonly term: { intercept: number; slope: number } | null } {
+  let term: { intercept: number; slope: number } | null = null;
+  return {
+    name: `${inner.name}+proxy`,
+    get term() {
+      return term;
+    },
+    fit(x, y) {
+      inner.fit(x, y);
+      const p = inner.predict(x);
+      const f = x.map(feature);
+      const n = x.length;
+      let mf = 0;
+      let mr = 0;
+      for (let i = 0; i < n; i++) {
+        mf += f[i]! / n;
+        mr += (y[i]! - p[i]!) / n;
+      }
+      let sfr = 0;
+      let sff = 0;
+      for (let i = 0; i < n; i++) {
+        sfr += (f[i]! - mf) * (y[i]! - p[i]! - mr);
+        sff += (f[i]! - mf) ** 2;
+      }
+      // a feature constant over the fit says nothing: the term is the mean residual alone
+      const slope = sff > 0 ? sfr / sff : 0;
+      term = { intercept: mr - slope * mf, slope };
+    },
+    predict(x) {
+      const t = term;
+      if (!t) throw notFitted(this.name);
+      const p = inner.predict(x);
+      return Float64Array.from(p, (v, i) => v + t.intercept + t.slope * feature(x[i]!));
+    },
+  };
+}
