@@ -138,19 +138,30 @@ export function openProvisionalSqliteStore(file: string): ProvisionalStore {
   const existed = existsSync(file);
   // mkdirSync reports the first directory it had to create: everything from there down is ours to remove
   const firstMade = mkdirSync(dirname(file), { recursive: true });
-  const store = openSqliteStore(file);
+  let store: EvaluationStore;
+  try {
+    store = openSqliteStore(file);
+  } catch (e) {
+    removeEmptyDirs(dirname(file), firstMade);
+    throw e;
+  }
   return {
     store,
     discard() {
       store.close();
       if (existed) return;
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
-      if (firstMade === undefined) return;
-      for (let dir = dirname(file); !relative(firstMade, dir).startsWith('..'); dir = dirname(dir)) {
-        if (readdirSync(dir).length > 0) break;
-        rmdirSync(dir);
-        if (dir === firstMade) break;
-      }
+      removeEmptyDirs(dirname(file), firstMade);
     },
   };
+}
+
+/** Removes `dir` and its parents up to `top` (inclusive) while they are empty; nothing if `top` is undefined. */
+function removeEmptyDirs(dir: string, top: string | undefined): void {
+  if (top === undefined) return;
+  for (let d = dir; !relative(top, d).startsWith('..'); d = dirname(d)) {
+    if (readdirSync(d).length > 0) break;
+    rmdirSync(d);
+    if (d === top) break;
+  }
 }
