@@ -74,7 +74,7 @@ export interface Natv2Options {
    * proxy's best of a balanced pool 16 times its size, and every accuracy objective's surrogate gets a linear
    * term in the proxy's rank (src/evolve/proxy.ts, src/surrogate/proxy-term.ts). NB201 accuracy / fpga, median share
    * of the true front's hypervolume at 200 evaluations on three sets of 10 seeds: 0.9870 / 0.9854 / 0.9876 without,
-   * 0.9911 / 0.9907 / 0.9902 with it; accuracy / fpga / pixel3 0.9823 -> 0.9911 (docs/evolve.md).
+   * 0.9911 / 0.9907 / 0.9902 with it; accuracy / fpga / pixel3 0.9823 -> 0.9909 (docs/evolve.md).
    */
   readonly proxy?: ZeroCostProxy;
 }
