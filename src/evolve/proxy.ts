@@ -1,7 +1,7 @@
 import type { ZeroCostProxy } from '../eval/types.js';
 import { shuffle, type Rng } from '../random.js';
 import type { Genome } from '../space/types.js';
-import type { MooProblem } from './problem.js';
+import type { MooProblem, ObjectiveSpec } from './problem.js';
 import { balancedSample } from './sampling.js';
 
 /**
@@ -11,6 +11,11 @@ import { balancedSample } from './sampling.js';
  * worse worst seeds: past 16 the start is too alike (docs/evolve.md).
  */
 export const PROXY_POOL_FACTOR = 16;
+
+/** The proxy where it has something to say: a proxy of accuracy, so only with an accuracy among the objectives. */
+export function usableProxy(objectives: readonly ObjectiveSpec[], proxy: ZeroCostProxy | undefined): ZeroCostProxy | undefined {
+  return objectives.some((o) => o.info.kind === 'accuracy') ? proxy : undefined;
+}
 
 export interface ProxyStart {
   /** The initial archive: the pool's best by the proxy, best first. */

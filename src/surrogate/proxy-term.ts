@@ -1,4 +1,5 @@
 import type { Genome } from '../space/types.js';
+import { mean } from '../stats/summary.js';
 import { notFitted } from './features.js';
 import type { Surrogate } from './types.js';
 
@@ -20,19 +21,15 @@ export function withProxyTerm(inner: Surrogate, feature: (g: Genome) => number):
       inner.fit(x, y);
       const p = inner.predict(x);
       const f = x.map(feature);
-      const n = x.length;
-      let mf = 0;
-      let mr = 0;
-      for (let i = 0; i < n; i++) {
-        mf += f[i]! / n;
-        mr += (y[i]! - p[i]!) / n;
-      }
+      const residual = y.map((v, i) => v - p[i]!);
+      const mf = mean(f);
+      const mr = mean(residual);
       let sfr = 0;
       let sff = 0;
-      for (let i = 0; i < n; i++) {
-        sfr += (f[i]! - mf) * (y[i]! - p[i]! - mr);
-        sff += (f[i]! - mf) ** 2;
-      }
+      f.forEach((v, i) => {
+        sfr += (v - mf) * (residual[i]! - mr);
+        sff += (v - mf) ** 2;
+      });
       // a feature constant over the fit says nothing: the term is the mean residual alone
       const slope = sff > 0 ? sfr / sff : 0;
       term = { intercept: mr - slope * mf, slope };

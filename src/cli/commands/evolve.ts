@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { frameFor, frameHypervolume, spaceFrame } from '../../evolve/indicator.js';
 import { createProblem, parseObjectives } from '../../evolve/problem.js';
+import { usableProxy } from '../../evolve/proxy.js';
 import { buildReport, writeReport, type EvolveReport } from '../../evolve/report.js';
 import { runStrategy } from '../../evolve/run.js';
 import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
@@ -134,9 +135,7 @@ export function registerEvolve(program: Command): void {
         // recorded only where the space knows equivalents, so runs on other spaces resume as before
         const equivalents = target.space.equivalents ? (opts.equivalents ?? true) : undefined;
         const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
-        // a proxy of accuracy: it has nothing to say where no objective is an accuracy
-        const useProxy = strategyName === 'natv2' && (opts.proxy ?? true) && objectives.some((o) => o.info.kind === 'accuracy');
-        const proxy = useProxy ? target.proxy : undefined;
+        const proxy = strategyName === 'natv2' && (opts.proxy ?? true) ? usableProxy(objectives, target.proxy) : undefined;
 
         const all = target.allObjectives?.(objectives);
         const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;

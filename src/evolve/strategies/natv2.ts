@@ -15,7 +15,7 @@ import type { Strategy } from '../strategy.js';
 import { surrogatePool, type SurrogateChoice } from '../surrogates.js';
 import type { ZeroCostProxy } from '../../eval/types.js';
 import { withProxyTerm } from '../../surrogate/proxy-term.js';
-import { proxyStart, type ProxyStart } from '../proxy.js';
+import { proxyStart, type ProxyStart, usableProxy } from '../proxy.js';
 
 export interface Natv2Options {
   readonly seed: number;
@@ -134,7 +134,7 @@ export function natv2(problem: MooProblem, options: Natv2Options): Strategy {
   let detail: IterationDetail | undefined;
   let start: ProxyStart | undefined;
   const accuracyObjective = problem.objectives.map((o) => o.info.kind === 'accuracy');
-  const proxy = accuracyObjective.some(Boolean) ? options.proxy : undefined;
+  const proxy = usableProxy(problem.objectives, options.proxy);
 
   // Per objective, how to rebuild the model chosen at the last selection (block ridge: with its chosen penalties).
   let chosen: (() => Surrogate)[] | undefined;
