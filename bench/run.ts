@@ -13,6 +13,7 @@ import { benchEvolve } from './evolve.js';
 import { benchMbv3Estimate } from './mbv3-estimate.js';
 import { benchHypervolume } from './hypervolume.js';
 import { benchGpRows } from './gp-rows.js';
+import { benchLimits } from './limits.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only nb201|mathnas]`: every figure is measured in this run, against a baseline measured in the same
@@ -35,6 +36,7 @@ if (wants('nb201')) {
   await benchEstimators(bench, dataDir, budgets, quick ? 3 : 5);
   await benchSearch(bench, [100, 400], 20);
 }
+if (wants('limits')) await benchLimits(loadNb201(dataDir), { quick });
 if (wants('mathnas')) await benchMathnasReproduction(dataDir);
 if (wants('hat')) await benchHatLatency(dataDir);
 if (wants('ofa')) await benchOfaMbv3(dataDir, { quick });

@@ -1,7 +1,11 @@
 import { trueBest } from '../benchmarks/true-best.js';
 import { predict } from '../predict/predict.js';
 import type { LimitSpec } from '../search/from-table.js';
-import type { Problem, Solution } from '../search/problem.js';
+import type { Solution } from '../search/problem.js';
+import type { HeldLimit } from '../search/from-table.js';
+import type { SolvedTableSearch } from '../search/table-search.js';
+import { costInterval, DEFAULT_CONFIDENCE, type Interval } from '../predict/interval.js';
+import { floorCost, measuredRange } from '../predict/measured-range.js';
 import type { RefineResult } from '../search/refine.js';
 import type { Genome } from '../space/types.js';
 import { fmt, printJson, renderTable } from './format.js';
@@ -36,106 +40,107 @@ export function judge(s: Session, chosen: Described, limits: readonly LimitSpec[
   };
 }
 
+/** One cost of the answer as reported: the prediction (floored at the lowest measured value), its interval. */
+export interface ReportedCost {
+  readonly metric: string;
+  readonly predicted: number;
+  /** The raw prediction, when it lay below every measured network and was floored. */
+  readonly below?: number;
+  readonly interval: Interval | null;
+}
+
 export function reportSearch(
   s: Session,
-  problem: Problem,
+  found: SolvedTableSearch,
   sol: Solution,
   limits: readonly LimitSpec[],
   warmMs: number,
   json: boolean | undefined,
   refined?: RefineResult,
 ): void {
-  const chosen = describe(refined ? { ...s, table: refined.table } : s, sol.genome!);
+  const table = refined ? refined.table : found.table;
+  const chosen = describe({ ...s, table }, sol.genome!);
   const verdict = judge(s, chosen, limits);
+  const { problem } = found;
   const solve = { method: sol.method, provenOptimal: sol.status === 'optimal', ms: sol.solveMs, solverCalls: sol.iterations, rules: problem.rules.length, solverLoadMs: warmMs };
-  // The objective may well beat every measured network (that is what search is for); costs should not leave the range.
-  const outside = outsideMeasured(refined ? refined.table : s.table, chosen.predicted).filter((o) => o.metric !== s.accuracy);
+  const confidence = found.held.find((h) => h.interval)?.interval?.confidence ?? DEFAULT_CONFIDENCE;
+  const costs: ReportedCost[] = table.metrics
+    .filter((t) => t.metric !== s.accuracy)
+    .map((t) => {
+      const raw = chosen.predicted[t.metric]!;
+      const { value, floored } = floorCost(table, t.metric, raw);
+      return { metric: t.metric, predicted: value, ...(floored ? { below: raw } : {}), interval: costInterval(t, confidence) };
+    });
+  const above = costs.flatMap((c) => {
+    const r = measuredRange(table, c.metric);
+    return r && c.predicted > r.max ? [{ ...c, max: r.max }] : [];
+  });
+  const v = found.verified;
+  const verification = v && {
+    measured: v.measured,
+    checked: v.checks.length,
+    newMeasurements: v.measurements,
+    cutOff: v.checks.filter((c) => !c.meets).map((c) => ({ arch: s.space.format(c.genome), measured: c.measured })),
+  };
   if (json) {
     const refine = refined && { added: refined.added, evaluatedInTotal: refined.table.evaluated, steps: refined.steps.map((st) => ({ arch: s.space.format(st.genome), predicted: st.predicted, measured: st.measured[s.accuracy] })) };
-    return printJson({ space: s.name, dataset: s.dataset, device: s.device ?? null, estimator: s.table.estimator, evaluated: s.table.evaluated, limits, chosen, ...(verdict ?? {}), refined: refine ?? null, solve, outsideMeasured: outside });
+    const held = found.held.map((h) => ({ metric: h.metric, max: h.max, heldAt: h.held, interval: h.interval }));
+    return printJson({ space: s.name, dataset: s.dataset, device: s.device ?? null, estimator: s.table.estimator, evaluated: s.table.evaluated, limits, held, chosen, costs, ...(verdict ?? {}), verified: verification ?? null, refined: refine ?? null, solve });
   }
   const u = s.units;
+  const unit = (m: string) => (u[m] ? ` ${u[m]}` : '');
   const from = s.table.evaluated > 0 ? `from ${s.table.evaluated} evaluated networks` : '(published)';
   console.log(`${s.name} ${s.dataset}${s.device ? ` on ${s.device}` : ''}: ${s.table.estimator} block table ${from}`);
-  console.log(`limits: ${limits.map((l) => `${l.metric} <= ${fmt(l.max)} ${u[l.metric] ?? ''}`.trim()).join(', ')}`);
+  console.log(`limits: ${found.held.map((h) => `${h.metric} <= ${fmt(h.max)}${unit(h.metric)}${heldText(h, unit(h.metric), Boolean(v))}`).join(', ')}`);
   console.log(`chosen:    ${chosen.arch}${chosen.index !== undefined ? ` (index ${chosen.index})` : ''}`);
   if (refined) console.log(`refined:   ${refined.added} more networks evaluated while searching (${refined.table.evaluated} in all); the chosen one is the best measured`);
-  const metrics = s.table.metrics.map((t) => t.metric);
-  const header = chosen.true ? ['metric', 'predicted', 'true', 'unit'] : ['metric', 'predicted', 'unit'];
-  const rows = metrics.map((m) => (chosen.true ? [m, chosen.predicted[m]!, chosen.true[m]!, u[m] ?? ''] : [m, chosen.predicted[m]!, u[m] ?? '']));
+  const withInterval = costs.some((c) => c.interval);
+  const pct = `${Math.round(100 * confidence)} %`;
+  const header = ['metric', 'predicted', ...(withInterval ? [`interval (${pct})`] : []), ...(chosen.true ? ['true'] : []), 'unit'];
+  const rows = table.metrics.map((t) => {
+    const c = costs.find((x) => x.metric === t.metric);
+    const iv = c?.interval ? `-${offset(-c.interval.lower, c.predicted)} / +${offset(c.interval.upper, c.predicted)}` : '';
+    return [t.metric, c ? c.predicted : chosen.predicted[t.metric]!, ...(withInterval ? [iv] : []), ...(chosen.true ? [chosen.true[t.metric]!] : []), u[t.metric] ?? ''];
+  });
   console.log(renderTable(header, rows).replace(/^/gm, '  '));
+  if (verification) {
+    const cut = verification.cutOff.length;
+    const measuredText = limits.map((l) => `${l.metric} ${fmt(v!.measured![l.metric]!)}${unit(l.metric)}`).join(', ');
+    console.log(
+      `verified:  measured ${measuredText} on the chosen network; ${verification.newMeasurements} new measurement${verification.newMeasurements === 1 ? '' : 's'}` +
+        (cut > 0 ? `, ${cut} better-predicted network${cut === 1 ? '' : 's'} measured over the limit and cut off` : ''),
+    );
+  }
   if (verdict?.trueBest) {
     const b = verdict.trueBest;
     console.log(`true best: ${b.arch} (index ${b.index}): ${s.accuracy} ${fmt(b.true![s.accuracy]!)}, ${limits.map((l) => `${l.metric} ${fmt(b.true![l.metric]!)}`).join(', ')}`);
     console.log(`regret:    ${fmt(verdict.regret)} accuracy points`);
   } else if (verdict) console.log('true best: no architecture meets the limits on its true metrics');
   if (verdict && verdict.trueLimitsViolated.length > 0) console.log(`warning:   the chosen architecture's true ${verdict.trueLimitsViolated.join(', ')} exceeds the limit`);
-  for (const o of outside) {
-    console.log(`warning:   predicted ${o.metric} ${fmt(o.predicted)} lies outside the ${fmt(o.min)}-${fmt(o.max)} measured on the table's networks: the block model extrapolates here`);
+  for (const c of costs) {
+    if (c.below === undefined) continue;
+    const r = measuredRange(table, c.metric)!;
+    console.log(`warning:   predicted ${c.metric} ${fmt(c.below)}${unit(c.metric)} lies below every measured network (lowest ${fmt(r.min)}${unit(c.metric)}): shown floored there; the block model extrapolates`);
+  }
+  for (const c of above) {
+    console.log(`warning:   predicted ${c.metric} ${fmt(c.predicted)}${unit(c.metric)} lies above every measured network (highest ${fmt(c.max)}${unit(c.metric)}): the block model extrapolates`);
   }
   const how = sol.method === 'exhaustive' ? 'exhaustive enumeration' : `integer program, proven optimal, ${sol.iterations} solve${sol.iterations > 1 ? 's (Dinkelbach)' : ''}`;
   const load = warmMs > 0 ? ` (loading HiGHS WebAssembly took ${warmMs.toFixed(0)} ms more)` : '';
-  console.log(`solve:     ${sol.solveMs.toFixed(2)} ms, ${how}${load}`);
+  const solves = v && v.checks.length > 1 ? `, ${v.checks.length} solves with the cut-off networks excluded` : '';
+  console.log(`solve:     ${(v ? v.solveMs : sol.solveMs).toFixed(2)} ms, ${how}${solves}${load}`);
 }
 
-/** The range measured on the networks a table was fitted to, with the slack allowed beyond it; null if not kept. */
-function measuredRange(table: Session['table'], metric: string): { min: number; max: number; slack: number } | null {
-  const finite = (table.observations?.metrics[metric] ?? []).filter((x) => Number.isFinite(x));
-  if (finite.length === 0) return null;
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
-  // A tenth of the range of slack: being a little past the best measured network is what search is for.
-  return { min, max, slack: 0.1 * (max - min) };
+/** An interval's offset, 0 when it is rounding noise against the value (an exactly additive device). */
+function offset(x: number, value: number): string {
+  return x <= 1e-6 * Math.max(1, Math.abs(value)) ? '0' : fmt(x);
 }
 
-/**
- * The lowest limit on `metric` worth answering: the lowest measured value less the slack (null when the table keeps
- * no measurements). Below it only the block model's extrapolation meets a limit (see limitBeyondData).
- */
-export function measuredFloor(table: Session['table'], metric: string): number | null {
-  const r = measuredRange(table, metric);
-  return r ? r.min - r.slack : null;
-}
-
-/**
- * Predicted metrics of the chosen network that fall outside the range measured on the networks the table was fitted
- * to (when the table keeps them): an additive model extrapolates to block combinations never measured together,
- * and can even predict a negative latency when the true cost is not additive over the nodes.
- */
-export function outsideMeasured(
-  table: Session['table'],
-  predicted: Readonly<Record<string, number>>,
-): { metric: string; predicted: number; min: number; max: number }[] {
-  return Object.keys(table.observations?.metrics ?? {}).flatMap((metric) => {
-    const v = predicted[metric];
-    const r = measuredRange(table, metric);
-    if (v === undefined || !r) return [];
-    return v < r.min - r.slack || v > r.max + r.slack ? [{ metric, predicted: v, min: r.min, max: r.max }] : [];
-  });
-}
-
-/**
- * A limit below every measured network (past the slack) that the chosen network meets only by the model's
- * extrapolation is refused: nothing measured comes near it, so the answer would be a guess presented as a fact
- * (the shipped mbv3-mini table predicts a negative latency under 0.1 ms). Returns the reason, or null.
- */
-export function limitBeyondData(
-  table: Session['table'],
-  limits: readonly LimitSpec[],
-  chosen: { arch: string; metrics: Readonly<Record<string, number>> },
-  units: Readonly<Record<string, string>>,
-): string | null {
-  for (const l of limits) {
-    const r = measuredRange(table, l.metric);
-    const v = chosen.metrics[l.metric];
-    if (!r || v === undefined) continue;
-    const floor = r.min - r.slack;
-    if (l.max >= floor || v >= floor) continue;
-    const u = units[l.metric] ? ` ${units[l.metric]}` : '';
-    return (
-      `limit ${l.metric} <= ${fmt(l.max)}${u} lies below every network the table was fitted on (lowest measured ${fmt(r.min)}${u}); ` +
-      `only the block model's extrapolation meets it (${chosen.arch}, predicted ${fmt(v)}${u}), so no answer can be trusted: raise the limit or measure networks near it`
-    );
+/** How a limit was held, after the limit itself: at the prediction (with or without a measurement) or at a bound. */
+function heldText(h: HeldLimit, unit: string, verified: boolean): string {
+  if (h.interval && h.held < h.max) {
+    return ` (held at predicted <= ${fmt(h.held)}${unit}: its ${Math.round(100 * h.interval.confidence)} % upper prediction bound, from ${h.interval.n} cross-validated residuals)`;
   }
-  return null;
+  if (verified) return ' (held on the prediction; the answer measured)';
+  return h.interval ? '' : ' (held on the prediction: the table keeps no cross-validated residuals for an interval)';
 }

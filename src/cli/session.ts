@@ -6,6 +6,7 @@ import { readBlockTable, type BlockTable, type MetricTable } from '../predict/bl
 import { ESTIMATORS } from '../predict/estimators/index.js';
 import { checkTableFits } from '../predict/predict.js';
 import type { SearchSpace } from '../space/types.js';
+import type { Measure } from '../search/verify.js';
 import { progressReporter } from './progress.js';
 import { isTableSpace, openTableSession } from './table-session.js';
 import { openBuiltinSession } from './builtin-session.js';
@@ -40,6 +41,8 @@ export interface Session {
   readonly flops?: string;
   readonly table: BlockTable;
   readonly units: Readonly<Record<string, string>>;
+  /** Measures costs cheaply (a tabular benchmark's lookup): search then verifies its answer's costs. */
+  readonly measure?: Measure;
 }
 
 export const DEFAULT_DATASET = 'imagenet16-120';
@@ -92,7 +95,9 @@ export async function openSession(space: string, opts: CommonOptions): Promise<S
     table = await estimateTable(bench, dataset, devices, opts);
   }
   const units = Object.fromEntries(bench.metrics.map((m) => [m.id, m.unit]));
-  return { name: space, space: bench.space, bench, dataset, device, accuracy, latency, ...(energy ? { energy } : {}), flops, table, units };
+  // Looking a cost up in the benchmark is free, so every answer's costs are measured (search --no-verify opts out).
+  const measure: Measure = (genomes, metrics) => bench.evaluator(metrics).evaluate(genomes);
+  return { name: space, space: bench.space, bench, dataset, device, accuracy, latency, ...(energy ? { energy } : {}), flops, table, units, measure };
 }
 
 export async function estimateTable(

@@ -19,11 +19,20 @@ export interface MetricTable extends AdditiveModel {
   readonly metric: string;
   readonly pairs?: readonly PairTerm[];
   readonly scale?: { readonly reference: number; readonly denominator: AdditiveModel };
-  readonly graph?: { readonly disconnected: number };
+  /**
+   * Graph semantics: a network with no input-to-output path gets `disconnected`; any other is predicted on its
+   * effective form, or as drawn with form 'drawn' (a cost the device pays for dead blocks too).
+   */
+  readonly graph?: { readonly disconnected: number; readonly form?: 'drawn' };
   /** Strictly increasing score-to-metric map applied last (fits to ranks); search maximises the score. */
   readonly link?: Link;
   /** The regression model family this table was fitted with, so it can be refitted on more networks. */
   readonly fit?: RidgeCandidate;
+  /**
+   * Out-of-fold residuals (measured − predicted) of this model on the networks it was fitted to, sorted: the
+   * prediction intervals of predict/interval.ts.
+   */
+  readonly residuals?: readonly number[];
 }
 
 /** The artifact of block estimation: everything needed to predict and search, with how it was obtained. */
@@ -54,11 +63,12 @@ const metricSchema = additiveSchema.extend({
   metric: z.string(),
   pairs: z.array(z.object({ i: z.number().int(), j: z.number().int(), values: matrix })).optional(),
   scale: z.object({ reference: z.number(), denominator: additiveSchema }).optional(),
-  graph: z.object({ disconnected: z.number() }).optional(),
+  graph: z.object({ disconnected: z.number(), form: z.literal('drawn').optional() }).optional(),
   link: z.object({ x: z.array(z.number()).min(1), y: z.array(z.number()).min(1) }).optional(),
   fit: z
     .object({ pairs: z.boolean(), mainPenalty: z.number(), pairPenalty: z.number(), rankTarget: z.boolean().optional() })
     .optional(),
+  residuals: z.array(z.number()).optional(),
 });
 export const blockTableSchema = z.object({
   format: z.literal('blocknas-block-table/1'),

@@ -72,6 +72,38 @@ function predictWith(enc: BlockEncoding, w: Float64Array, g: Genome): number {
   return s;
 }
 
+/** Shuffled orders of the rows for repeated k-fold cross-validation (fold f holds the rows at positions k % folds === f). */
+export function cvSplits(n: number, seed: number, repeats: number): number[][] {
+  const rng = createRng(seed ^ 0x5eed);
+  return Array.from({ length: repeats }, () => shuffle(Array.from({ length: n }, (_, i) => i), rng));
+}
+
+/** Out-of-fold predictions of one candidate: every row predicted by a fit on the other folds of `order`. */
+export function outOfFold(
+  radix: readonly number[],
+  rows: readonly Genome[],
+  y: readonly number[],
+  c: RidgeCandidate,
+  order: readonly number[],
+  folds: number,
+): Float64Array {
+  const oof = new Float64Array(rows.length);
+  for (let f = 0; f < folds; f++) {
+    const test = order.filter((_, k) => k % folds === f);
+    const train = order.filter((_, k) => k % folds !== f);
+    const { enc, w } = fitOne(radix, train.map((i) => rows[i]!), train.map((i) => y[i]!), c);
+    for (const i of test) oof[i] = predictWith(enc, w, rows[i]!);
+  }
+  return oof;
+}
+
+/** One candidate fitted on all rows, without cross-validation. */
+export function fitCandidate(radix: readonly number[], rows: readonly Genome[], y: readonly number[], c: RidgeCandidate) {
+  const { enc, w } = fitOne(radix, rows, y, c);
+  const link = c.rankTarget ? isotonicLink(rows.map((g) => predictWith(enc, w, g)), y) : undefined;
+  return { ...enc.decode(w), candidate: c, ...(link ? { link } : {}) };
+}
+
 /**
  * Fits block values (and pair terms) to evaluated networks, choosing among candidates by k-fold out-of-fold
  * Spearman, then refitting the winner on all the data.
@@ -89,28 +121,16 @@ export function fitBlocks(
   let bestScore = NaN;
   if (candidates.length > 1 && rows.length >= 2 * folds) {
     // Repeated k-fold: one split's noise at ~100 networks is as large as the differences between candidates.
-    const rng = createRng(seed ^ 0x5eed);
-    const splits = Array.from({ length: repeats }, () => shuffle(rows.map((_, i) => i), rng));
+    const splits = cvSplits(rows.length, seed, repeats);
     bestScore = -Infinity;
     for (const c of candidates) {
       let score = 0;
-      for (const order of splits) {
-        const oof = new Float64Array(rows.length);
-        for (let f = 0; f < folds; f++) {
-          const test = order.filter((_, k) => k % folds === f);
-          const train = order.filter((_, k) => k % folds !== f);
-          const { enc, w } = fitOne(radix, train.map((i) => rows[i]!), train.map((i) => y[i]!), c);
-          for (const i of test) oof[i] = predictWith(enc, w, rows[i]!);
-        }
-        score += spearman(oof, y) / repeats;
-      }
+      for (const order of splits) score += spearman(outOfFold(radix, rows, y, c, order, folds), y) / repeats;
       if (score > bestScore + 1e-12) {
         bestScore = score;
         best = c;
       }
     }
   }
-  const { enc, w } = fitOne(radix, rows, y, best);
-  const link = best.rankTarget ? isotonicLink(rows.map((g) => predictWith(enc, w, g)), y) : undefined;
-  return { ...enc.decode(w), candidate: best, cvSpearman: bestScore, ...(link ? { link } : {}) };
+  return { ...fitCandidate(radix, rows, y, best), cvSpearman: bestScore };
 }

@@ -10,6 +10,7 @@ export function predictMetric(t: MetricTable, space: SearchSpace, g: Genome): nu
     if (!space.effective) throw new UserError(`space ${space.name} has no graph semantics for a graph-aware table`);
     eff = space.effective(g);
     if (eff === null) return t.graph.disconnected;
+    if (t.graph.form === 'drawn') eff = g;
   }
   let sum = pairSum(t.pairs, eff);
   for (let i = 0; i < eff.length; i++) sum += t.values[i]![eff[i]!]!;

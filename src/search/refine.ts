@@ -6,6 +6,7 @@ import { predictMetric } from '../predict/predict.js';
 import { genomeKey } from '../space/space.js';
 import type { CouplingRule, Genome, SearchSpace } from '../space/types.js';
 import { problemFromTable, type LimitSpec } from './from-table.js';
+import { noGood } from './no-good.js';
 import type { Problem, Solution } from './problem.js';
 
 /** Measured optima skipped per step before giving up (the model then agrees with the measurements). */
@@ -91,11 +92,6 @@ export async function refineSearch(o: RefineOptions): Promise<RefineResult> {
     },
   };
   return { ...best, added: steps.length, steps, table, solveMs };
-}
-
-/** Excludes exactly one architecture: it may agree with `g` on all nodes but one. */
-function noGood(g: Genome): CouplingRule {
-  return { name: `not ${g.join(',')}`, terms: g.map((block, node) => ({ node, block, coef: 1 })), op: '<=', rhs: g.length - 1 };
 }
 
 function rowOf(obs: Observations, i: number): Metrics {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { DEFAULT_BUILTIN_SPACE } from '../../builtin/spaces.js';
 import { UserError } from '../../errors.js';
 import { solveExhaustive, spaceSizeOf } from '../../search/exhaustive.js';
@@ -9,20 +9,44 @@ import { solveIlp } from '../../search/ilp.js';
 import { sweepLimits, sweepRange } from '../../search/pareto.js';
 import type { Problem, Solution } from '../../search/problem.js';
 import { refineSearch } from '../../search/refine.js';
+import { searchTable, type SolvedTableSearch, type TableSearch, type UnreachableLimit } from '../../search/table-search.js';
+import type { Measure } from '../../search/verify.js';
+import { metricTable } from '../../predict/block-table.js';
+import { withResiduals } from '../../predict/cost-model.js';
+import { costInterval, DEFAULT_CONFIDENCE } from '../../predict/interval.js';
+import { measuredRange } from '../../predict/measured-range.js';
 import { radices } from '../../space/space.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits, type LimitOptions } from '../limits.js';
 import { withCommon } from '../options.js';
-import { describe, judge, limitBeyondData, measuredFloor, reportSearch } from '../search-report.js';
+import { describe, judge, reportSearch } from '../search-report.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
-type SearchOptions = CommonOptions & LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string };
+type SearchOptions = CommonOptions &
+  LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string; confidence?: string; verify?: boolean };
 type Solve = (p: Problem) => Promise<Solution>;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Up to this many architectures, enumerating every prediction is faster than any solver call (NB201: ~3 ms). */
 const AUTO_ENUMERATE = 100_000;
+
+function parseConfidence(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !(x > 0 && x < 1)) throw new UserError(`--confidence: expected a probability between 0 and 1 (exclusive), got "${v}"`);
+  return x;
+}
+
+/**
+ * How limits are held: with costs measured (verified), on the prediction, since a measurement settles each answer
+ * and a margin would only cost accuracy; without, at the default confidence's upper prediction bound.
+ */
+export function limitPolicy(s: Session, opts: Pick<SearchOptions, 'confidence' | 'verify'>): { measure?: Measure; confidence?: number } {
+  const measure = opts.verify === false ? undefined : s.measure;
+  const confidence = parseConfidence(opts.confidence) ?? (measure ? undefined : DEFAULT_CONFIDENCE);
+  return { ...(measure ? { measure } : {}), ...(confidence !== undefined ? { confidence } : {}) };
+}
 
 export function registerSearch(program: Command): void {
   withCommon(
@@ -37,6 +61,8 @@ export function registerSearch(program: Command): void {
       .option('--method <m>', 'ilp (HiGHS), exhaustive (enumerate every prediction) or auto: exhaustive up to 100k architectures', 'auto')
       .option('--solver <s>', 'for the integer program: auto (blocknas branch and bound, HiGHS past a work limit) or highs (HiGHS alone)', 'auto')
       .option('--linear', 'drop the FLOPs scaling of Eq. 5 from the objective (as the released MathNAS search code)')
+      .option('--confidence <p>', `hold each limit at this upper prediction bound of its cost (default ${DEFAULT_CONFIDENCE} when costs are not measured)`)
+      .addOption(new Option('--no-verify', 'do not measure the answer\'s costs where measuring is cheap (a tabular benchmark)'))
       .option('--sweep <count>', 'Pareto sweep: solve for <count> limits on latency (or FLOPs) over the feasible range')
       .option('--refine <steps>', "verify: evaluate the model's best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network"),
   ).action(async (spaceArg: string | undefined, opts: SearchOptions) => {
@@ -46,28 +72,57 @@ export function registerSearch(program: Command): void {
       throw new UserError(`--method: expected ilp, exhaustive or auto, got "${opts.method}"`);
     }
     if (!['auto', 'highs'].includes(opts.solver ?? '')) throw new UserError(`--solver: expected auto or highs, got "${opts.solver}"`);
+    parseConfidence(opts.confidence);
     const solver = opts.solver as 'auto' | 'highs';
-    const s = await openSession(space, opts);
+    const opened = await openSession(space, opts);
+    const limits = parseLimits(opened, opts);
+    // Prediction intervals for tables written without them, computed once for the whole command.
+    const costs = opened.table.metrics.map((m) => m.metric).filter((m) => m !== opened.accuracy);
+    const s = { ...opened, table: withResiduals(opened.table, opened.space, costs) };
     const method = opts.method === 'auto' ? (spaceSizeOf({ radix: radices(s.space) }) <= AUTO_ENUMERATE ? 'exhaustive' : 'ilp') : opts.method;
-    const limits = parseLimits(s, opts);
-    const problem = problemFromTable(s.table, s.space, s.accuracy, limits, { linear: opts.linear ?? false });
+    const policy = limitPolicy(s, opts);
     const warmMs = method === 'ilp' ? await warmUpHighs() : 0;
     const solve: Solve = (p) => (method === 'exhaustive' ? Promise.resolve(solveExhaustive(p)) : solveIlp(p, { solver }));
     const refine = parseIntOption('--refine', opts.refine, 1);
     if (refine && !s.bench) throw new UserError(`--refine: space ${s.name} has no evaluator to measure networks with`);
-    if (opts.sweep !== undefined) return sweep(s, problem, parseIntOption('--sweep', opts.sweep, 2)!, solve, opts.json, refine);
+    const linear = opts.linear ?? false;
+    if (opts.sweep !== undefined) return sweep(s, limits, policy, parseIntOption('--sweep', opts.sweep, 2)!, solve, linear, opts.json, refine);
     if (limits.length === 0) throw new UserError('search: give at least one limit (--max-latency, --max-energy, --max-flops, --max-params or --limit)');
-    const sol = await solve(problem);
-    if (sol.status === 'infeasible') throw new UserError(explainInfeasible(problem, sol, s.units));
-    if (!refine) {
-      const beyond = limitBeyondData(s.table, limits, { arch: s.space.format(sol.genome!), metrics: sol.metrics }, s.units);
-      if (beyond) throw new UserError(beyond);
-      return reportSearch(s, problem, sol, limits, warmMs, opts.json);
-    }
+    const found = answerOf(await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits, solve, linear, ...policy }), s);
+    const sol = found.solution;
+    if (!refine) return reportSearch(s, found, sol, limits, warmMs, opts.json);
     const r = await refineWith(s, limits, refine, solve);
     if (!r.genome) throw new UserError('refine: no evaluated network meets the limits on its measured metrics');
-    reportSearch(s, problem, { ...sol, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
+    reportSearch(s, found, { ...sol, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
   });
+}
+
+/** The solution of a search that found one; otherwise the one-line reason, as a UserError. */
+function answerOf(found: TableSearch, s: Session): SolvedTableSearch {
+  if (found.status === 'refused') throw new UserError(refusal(found.unreachable, s.units, Boolean(s.measure)));
+  if (found.status === 'unverified') {
+    const v = found.verified;
+    throw new UserError(
+      `verify: ${v.measurements} networks measured and every one broke a limit (${found.held.map((h) => h.metric).join(', ')}); ` +
+        'the block model is far from this device near the limit: raise the limit, or estimate with a larger --budget',
+    );
+  }
+  if (found.status === 'infeasible') {
+    const cut = found.verified ? found.verified.checks.filter((c) => !c.meets).length : 0;
+    if (cut > 0) throw new UserError(`no architecture meets the limits: the model's ${cut} candidates were measured over them, and it allows no other`);
+    throw new UserError(explainInfeasible(found.problem, found.solution, s.units));
+  }
+  return found as SolvedTableSearch;
+}
+
+function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Record<string, string>>, canMeasure: boolean): string {
+  const u = unreachable[0]!;
+  const unit = units[u.metric] ? ` ${units[u.metric]}` : '';
+  const margin = u.held < u.max ? `, held at ${fmt(u.held)}${unit} by its ${Math.round(100 * u.interval!.confidence)} % prediction bound,` : '';
+  return (
+    `limit ${u.metric} <= ${String(u.max)}${unit}${margin} lies below every network the table was fitted on (lowest measured ${fmt(u.lowestMeasured)}${unit}): ` +
+    `no network can be shown to meet it; raise the limit${canMeasure ? ', or let blocknas measure the answer (drop --no-verify)' : ', or measure networks near it and estimate again'}`
+  );
 }
 
 function refineWith(s: Session, limits: readonly LimitSpec[], steps: number, solve: Solve, table = s.table) {
@@ -75,47 +130,64 @@ function refineWith(s: Session, limits: readonly LimitSpec[], steps: number, sol
   return refineSearch({ table, space: s.space, evaluator: s.bench!.evaluator(observed), objective: s.accuracy, limits, steps, solve });
 }
 
-async function sweep(s: Session, problem: Problem, count: number, solve: Solve, json?: boolean, refine?: number) {
+async function sweep(
+  s: Session,
+  limits: readonly LimitSpec[],
+  policy: ReturnType<typeof limitPolicy>,
+  count: number,
+  solve: Solve,
+  linear: boolean,
+  json?: boolean,
+  refine?: number,
+) {
   const metric = s.latency ?? s.flops;
-  const model = s.table.metrics.find((t) => t.metric === metric);
-  if (!metric || !model) throw new UserError(`--sweep: the block table of ${s.name} has no latency or FLOPs to sweep`);
-  const others = problem.limits.filter((l) => l.metric !== metric);
-  const range = await sweepRange({ ...problem, limits: [...others, { metric, model, max: 1e300 }] }, metric);
+  if (!metric || !s.table.metrics.some((t) => t.metric === metric)) throw new UserError(`--sweep: the block table of ${s.name} has no latency or FLOPs to sweep`);
+  const others = limits.filter((l) => l.metric !== metric);
+  // A limit held fixed that search would refuse is refused here too, before any row.
+  if (others.length > 0) {
+    const fixed = await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits: others, solve, linear, ...policy });
+    if (fixed.status === 'refused') throw new UserError(refusal(fixed.unreachable, s.units, Boolean(s.measure)));
+  }
+  const problem = problemFromTable(s.table, s.space, s.accuracy, [...others, { metric, max: 1e300 }], { linear, ...(policy.confidence !== undefined ? { confidence: policy.confidence } : {}) });
+  const range = await sweepRange(problem, metric);
   if (!range) throw new UserError('--sweep: no architecture satisfies the other limits');
-  // Limits below every measured network would be met only by extrapolation: search refuses such a limit, and so
-  // does the sweep, for the limits it holds fixed (judged on the best network under them) and for the one it sweeps.
-  const otherLimits = others.map((l) => ({ metric: l.metric, max: l.max }));
-  const { free } = range;
-  const beyond = limitBeyondData(s.table, otherLimits, { arch: s.space.format(free.genome!), metrics: free.metrics }, s.units);
-  if (beyond) throw new UserError(beyond);
-  const floor = measuredFloor(s.table, metric);
-  if (floor !== null && range.max < floor) {
+  // Limits below every measured network would be met only by extrapolation: without measurements they are not swept.
+  const floor = policy.measure ? null : (measuredRange(s.table, metric)?.min ?? null);
+  const interval = policy.confidence !== undefined ? costInterval(metricTable(s.table, metric), policy.confidence) : null;
+  const margin = interval ? Math.max(0, interval.upper) : 0;
+  if (floor !== null && range.max + margin < floor) {
     throw new UserError(
       `--sweep: under the other limits every network is predicted at ${metric} <= ${fmt(range.max)}, below every measured network ` +
-        `(less a tenth of the measured range: ${fmt(floor)}); only the block model's extrapolation reaches there: loosen the other limits`,
+        `(lowest ${fmt(floor)}); only the block model's extrapolation reaches there: loosen the other limits`,
     );
   }
-  const from = floor !== null && range.min < floor ? floor : range.min;
+  // Swept limits are limits on the true cost: the held bound is the prediction range shifted by the margin.
+  const lo = Math.max(range.min + margin, floor !== null ? floor + margin : -Infinity);
+  const hi = range.max + margin;
   let table = s.table;
   const rows = [];
-  for (const max of sweepLimits(from, range.max, count)) {
-    let sol = await solve({ ...problem, limits: [...others, { metric, model, max }] });
-    const limits = [...otherLimits, { metric, max }];
-    if (refine && sol.genome) {
+  for (const max of sweepLimits(lo, Math.max(lo, hi), count)) {
+    const rowLimits = [...others, { metric, max }];
+    const found = await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits: rowLimits, solve, linear, ...policy });
+    if (found.status !== 'found') continue;
+    let genome = found.solution.genome!;
+    if (refine) {
       // Evaluations accumulate over the sweep: what was measured for one limit informs the next.
-      const r = await refineWith(s, limits, refine, solve, table);
+      const r = await refineWith(s, rowLimits, refine, solve, table);
       table = r.table;
-      sol = { ...sol, genome: r.genome ?? sol.genome };
+      genome = r.genome ?? genome;
     }
-    const chosen = describe({ ...s, table }, sol.genome!);
-    rows.push({ limit: max, chosen, ms: sol.solveMs, ...(judge(s, chosen, limits) ?? {}) });
+    const chosen = describe({ ...s, table }, genome);
+    const measured = found.verified?.measurements ?? 0;
+    rows.push({ limit: max, chosen, ms: found.solution.solveMs, measured, ...(judge(s, chosen, rowLimits) ?? {}) });
   }
-  const swept = { min: from, max: range.max, predictedMin: range.min };
+  const swept = { min: lo, max: hi, predictedMin: range.min, confidence: policy.confidence ?? null, verified: Boolean(policy.measure) };
   if (json) return printJson({ metric, range: swept, rows, evaluated: table.evaluated });
   const refined = refine ? `, ${table.evaluated - s.table.evaluated} of them while refining` : '';
-  console.log(`Pareto sweep of ${metric} from ${fmt(from)} to ${fmt(range.max)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refined})`);
-  if (from > range.min) {
-    console.log(`limits from the model's predicted minimum ${fmt(range.min)} up to ${fmt(from)} lie below every measured network (less a tenth of the measured range) and are not swept`);
+  const how = policy.measure ? 'answers verified by measuring' : interval ? `limits held at the ${Math.round(100 * interval.confidence)} % upper prediction bound` : 'limits held on the prediction';
+  console.log(`Pareto sweep of ${metric} from ${fmt(lo)} to ${fmt(hi)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refined}; ${how})`);
+  if (floor !== null && lo > range.min + margin) {
+    console.log(`limits below ${fmt(lo)} would rest on predictions below every measured network (lowest ${fmt(floor)}) and are not swept`);
   }
   const truth = Boolean(s.bench);
   const header = ['limit', 'arch', 'pred acc', ...(truth ? ['true acc', `true ${metric.split(':')[0]}`, 'true best', 'regret'] : [`pred ${metric.split(':')[0]}`]), 'ms'];

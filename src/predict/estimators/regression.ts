@@ -6,17 +6,11 @@ import type { Genome, SearchSpace } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
 import { defaultCandidates, fitBlocks, type RidgeCandidate } from '../fit.js';
 import { averageFlopsBase, baseRng, coveringNetworks, isOwnEffectiveForm, sampleGenome, switchNetworks } from './design.js';
-import { disconnectedAccuracy } from './graph.js';
+import { disconnectedMetrics } from './graph.js';
+import { costCandidates, describeCostCandidate, fitCostMetric } from '../cost-model.js';
 import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
 
 export const REGRESSION_DEFAULT_BUDGET = 100;
-
-/**
- * Cost metrics (latency, energy) are additive in MathNAS's model and fitted as they are. No ridge penalty: the
- * design sees every block instead (covering networks below the switch count). On OFA at 224 px with 100-300
- * networks, main penalties of 1e-3 to 1 only raised latency MAPE (150 networks: 3.9 % -> 5.8-10.6 %).
- */
-const COST_MODEL: RidgeCandidate = { pairs: false, mainPenalty: 0, pairPenalty: 0 };
 
 /**
  * Fits one metric's block values to evaluated networks (NaN measurements and, when `effective`, disconnected
@@ -61,7 +55,9 @@ export const regressionEstimator: Estimator = {
     const oracle = createOracle(req.evaluator, budget);
     const graph = Boolean(req.graphAware && space.effective);
     const canon = (g: Genome): Genome | null => (graph ? space.effective!(g) : g);
-    const reserve = graph ? 1 : 0;
+    // One evaluation is kept for a disconnected network: its accuracy (graph-aware) and its costs (cost-model.ts).
+    const needsDead = Boolean(space.effective) && (graph || req.costs.length > 0);
+    const reserve = needsDead ? 1 : 0;
     const design: Genome[] = [];
     const keys = new Set<string>();
     // Networks are evaluated as drawn (their latency includes dead blocks, which the hardware computes), but two
@@ -92,14 +88,15 @@ export const regressionEstimator: Estimator = {
       results.push(...(await oracle.evaluate(design.slice(i, i + chunk))));
       req.onProgress?.(oracle.evaluated, budget);
     }
-    const tables = [req.accuracy, ...req.costs].map((metric) =>
-      metric === req.accuracy
-        ? fitMetric(space, design, results, metric, defaultCandidates(radices(space)), req.seed, graph)
-        : fitMetric(space, design, results, metric, [COST_MODEL], req.seed, false),
-    );
-    const acc = tables[0]!.fit!;
+    // One disconnected network stands for all of them: its accuracy for a graph-aware accuracy table, its costs for
+    // every cost table (cost-model.ts fits only connected networks).
+    const dead = needsDead ? await disconnectedMetrics(space, oracle) : {};
+    const accuracy = fitMetric(space, design, results, req.accuracy, defaultCandidates(radices(space)), req.seed, graph);
+    // Each cost gets the model its device fits best (cost-model.ts): additive, with pair terms, or on the effective form.
+    const costs = req.costs.map((metric) => fitCostMetric(space, design, results, metric, req.seed, costCandidates(space), dead[metric]));
+    const tables = [graph ? { ...accuracy, graph: { disconnected: dead[req.accuracy] ?? NaN } } : accuracy, ...costs.map((c) => c.table)];
+    const acc = accuracy.fit!;
     const chosen = `${acc.rankTarget ? 'rank-target ' : ''}${acc.pairs ? 'pairs' : 'additive'} (main penalty ${acc.mainPenalty}${acc.pairs ? `, pair penalty ${acc.pairPenalty}` : ''})`;
-    if (graph) tables[0] = { ...tables[0]!, graph: { disconnected: await disconnectedAccuracy(space, oracle, req.accuracy) } };
     req.onProgress?.(oracle.evaluated, budget);
     return estimatedTable(req, 'regression', {
       evaluated: oracle.evaluated,
@@ -111,6 +108,7 @@ export const regressionEstimator: Estimator = {
       },
       notes: [
         `accuracy model: ${chosen}`,
+        ...costs.map((c) => `${c.table.metric} model: ${describeCostCandidate(c.candidate)} (lowest cross-validated error)`),
         ...(short ? [`design: base, ${covering} covering networks and samples (the base's ${switches.length} switch networks exceed the budget)`] : []),
       ],
     });

@@ -1,0 +1,155 @@
+import type { Metrics } from '../eval/types.js';
+import { radices } from '../space/space.js';
+import type { Genome, SearchSpace } from '../space/types.js';
+import type { BlockTable, MetricTable } from './block-table-schema.js';
+import { pairFeatureCount } from './encoding.js';
+import { cvSplits, fitCandidate, MAX_PAIR_FEATURES, outOfFold, type RidgeCandidate } from './fit.js';
+
+/**
+ * A way of predicting a cost (latency, energy) from blocks: a ridge family, over the network as drawn or over its
+ * effective form (dead blocks removed, as a device whose compiler drops them runs it).
+ */
+export interface CostCandidate {
+  readonly fit: RidgeCandidate;
+  readonly effective: boolean;
+}
+
+const ADDITIVE: RidgeCandidate = { pairs: false, mainPenalty: 0, pairPenalty: 0 };
+
+/**
+ * Simplest first: a tie keeps the earlier one, so an exactly additive device (FLOPs, HW-NAS-Bench's FPGA) keeps the
+ * plain additive table. No main penalty: the design sees every block; pair terms are shrunk so a short budget
+ * falls back towards the additive model.
+ */
+export function costCandidates(space: SearchSpace): CostCandidate[] {
+  const fits: RidgeCandidate[] = [ADDITIVE];
+  if (pairFeatureCount(radices(space)) <= MAX_PAIR_FEATURES) {
+    for (const pairPenalty of [3, 30]) fits.push({ pairs: true, mainPenalty: 1e-6, pairPenalty });
+  }
+  const domains = space.effective ? [false, true] : [false];
+  return domains.flatMap((effective) => fits.map((fit) => ({ fit, effective })));
+}
+
+export function describeCostCandidate(c: CostCandidate): string {
+  const family = c.fit.pairs ? `pair terms (penalty ${c.fit.pairPenalty})` : 'additive';
+  return `${family} over ${c.effective ? 'the effective form' : 'every block'}`;
+}
+
+const FOLDS = 5;
+
+function isOwnForm(space: SearchSpace, g: Genome): boolean {
+  const eff = space.effective!(g);
+  return eff !== null && eff.every((b, i) => b === g[i]);
+}
+const REPEATS = 3;
+
+/** Rows a candidate is fitted on: every measured network, or the connected ones reduced to their effective form. */
+function rowsFor(space: SearchSpace, genomes: readonly Genome[], y: readonly number[], effective: boolean) {
+  const idx: number[] = [];
+  const rows: Genome[] = [];
+  genomes.forEach((g, i) => {
+    if (!Number.isFinite(y[i])) return;
+    // A disconnected network is one value, not a sum of blocks (raspi4 runs every one in 0.011 ms): it stays out
+    // of every fit and the table gives it its measured cost.
+    const eff = space.effective ? space.effective(g) : g;
+    if (!eff) return;
+    const r = effective ? eff : g;
+    idx.push(i);
+    rows.push(r);
+  });
+  return { idx, rows, y: idx.map((i) => y[i]!) };
+}
+
+export interface FittedCost {
+  readonly table: MetricTable;
+  readonly candidate: CostCandidate;
+  /** Out-of-fold root mean squared error of every candidate, in the order given (NaN where too few rows). */
+  readonly cvRmse: readonly number[];
+}
+
+/**
+ * Fits one cost metric, choosing among `candidates` by repeated k-fold out-of-fold RMSE on the networks search can
+ * return (with graph semantics: connected ones that are their own effective form; every candidate learns from all
+ * connected ones), and keeps the chosen candidate's out-of-fold residuals (measured − predicted, one
+ * per network, from the first split) for prediction intervals (interval.ts). `disconnected` is the cost measured on
+ * a network with no input-to-output path, for an effective-form table; absent, such a table predicts NaN there.
+ */
+export function fitCostMetric(
+  space: SearchSpace,
+  genomes: readonly Genome[],
+  results: readonly Metrics[],
+  metric: string,
+  seed: number,
+  candidates: readonly CostCandidate[] = costCandidates(space),
+  disconnected?: number,
+): FittedCost {
+  const radix = radices(space);
+  const y = results.map((r) => r[metric] ?? NaN);
+  // Judged where search goes: a space with graph semantics is searched over the networks that are their own
+  // effective form (from-table.ts), where the two domains predict the same network and differ only in what they learnt.
+  const judged = genomes.map((g) => !space.effective || isOwnForm(space, g));
+  const splits = cvSplits(genomes.length, seed, REPEATS);
+  let best = 0;
+  let bestRmse = Infinity;
+  let bestResiduals: number[] = [];
+  const cvRmse = candidates.map((c, k) => {
+    const { idx, rows, y: yc } = rowsFor(space, genomes, y, c.effective);
+    if (rows.length < 2 * FOLDS) return NaN;
+    let sq = 0;
+    let count = 0;
+    let residuals: number[] = [];
+    splits.forEach((split, s) => {
+      // The same split of networks for every candidate; a candidate skips the rows it cannot use.
+      const pos = new Map(idx.map((i, r) => [i, r]));
+      const order = split.filter((i) => pos.has(i)).map((i) => pos.get(i)!);
+      const oof = outOfFold(radix, rows, yc, c.fit, order, FOLDS);
+      const res: number[] = [];
+      idx.forEach((i, r) => {
+        if (!judged[i]) return;
+        const e = yc[r]! - oof[r]!;
+        sq += e * e;
+        count++;
+        res.push(e);
+      });
+      if (s === 0) residuals = res;
+    });
+    const rmse = Math.sqrt(sq / Math.max(1, count));
+    if (rmse < bestRmse * (1 - 1e-9) - 1e-12) [best, bestRmse, bestResiduals] = [k, rmse, residuals];
+    return rmse;
+  });
+  const chosen = candidates[best]!;
+  const { rows, y: yc } = rowsFor(space, genomes, y, chosen.effective);
+  const fit = fitCandidate(radix, rows, yc, chosen.fit);
+  const table: MetricTable = {
+    metric,
+    intercept: fit.intercept,
+    values: fit.values,
+    ...(chosen.fit.pairs ? { pairs: fit.pairs } : {}),
+    ...(space.effective ? { graph: { disconnected: disconnected ?? Number.NaN, ...(chosen.effective ? {} : { form: 'drawn' as const }) } } : {}),
+    fit: chosen.fit,
+    // Sorted and rounded: intervals need only their order statistics, and table files stay readable.
+    ...(bestResiduals.length > 0 ? { residuals: bestResiduals.map((e) => Number(e.toPrecision(6))).sort((a, b) => a - b) } : {}),
+  };
+  return { table, candidate: chosen, cvRmse };
+}
+
+/**
+ * The table with out-of-fold residuals for each of `metrics` that was fitted (has `fit`) and kept its
+ * observations but no residuals (tables written before intervals existed), from a cross-validation of the same
+ * model family on the same networks. Other metrics are left as they are.
+ */
+export function withResiduals(table: BlockTable, space: SearchSpace, metrics: readonly string[]): BlockTable {
+  const obs = table.observations;
+  if (!obs) return table;
+  let changed = false;
+  const out = table.metrics.map((t) => {
+    if (!metrics.includes(t.metric) || t.residuals || !t.fit || t.link || t.scale || !obs.metrics[t.metric]) return t;
+    const results = obs.genomes.map((_, i) => ({ [t.metric]: obs.metrics[t.metric]![i] ?? NaN }));
+    const candidate: CostCandidate = { fit: t.fit, effective: Boolean(t.graph) };
+    const { table: refit } = fitCostMetric(space, obs.genomes, results, t.metric, table.seed, [candidate], t.graph?.disconnected);
+    if (!refit.residuals) return t;
+    changed = true;
+    return { ...t, residuals: refit.residuals };
+  });
+  return changed ? { ...table, metrics: out } : table;
+}
