@@ -1,6 +1,7 @@
 import type { Genome } from '../space/types.js';
 import { dropDominated, Propagator, type ChoiceProgram, type Domains } from './choice-program.js';
 import { lagrangeMultipliers } from './lagrange.js';
+import { pairViews, unionViews, type PairView, type UnionView } from './pair-views.js';
 
 export interface BranchBoundOptions {
   /** Genomes to start from; the best feasible one is the first incumbent. */
@@ -28,34 +29,6 @@ const TIE_BREAK_WORK = 20_000;
 /** Refit the multipliers once the free blocks have shrunk below this fraction of their number at the last fit. */
 const REFIT_SHRINK = 0.8;
 
-/** A pair table seen from one of its nodes. */
-interface PairView {
-  readonly other: number;
-  /** values[a * radix[other] + b]: this node at block a, `other` at block b. */
-  readonly values: Float64Array;
-  /** While both nodes are free, the lower-numbered one carries the pair in the bound, so it is counted once. */
-  readonly owner: boolean;
-}
-
-function pairViews(p: ChoiceProgram): PairView[][] {
-  const views: PairView[][] = p.radix.map(() => []);
-  for (const q of p.pairs) {
-    const ri = p.radix[q.i]!;
-    const rj = p.radix[q.j]!;
-    const fwd = new Float64Array(ri * rj);
-    const back = new Float64Array(ri * rj);
-    for (let a = 0; a < ri; a++) {
-      for (let b = 0; b < rj; b++) {
-        fwd[a * rj + b] = q.values[a]![b]!;
-        back[b * ri + a] = q.values[a]![b]!;
-      }
-    }
-    views[q.i]!.push({ other: q.j, values: fwd, owner: true });
-    views[q.j]!.push({ other: q.i, values: back, owner: false });
-  }
-  return views;
-}
-
 /** Largest per-node (or per-pair) spread of the objective, the unit of the pruning margin. */
 function objectiveSpread(p: ChoiceProgram): number {
   let s = 0;
@@ -76,7 +49,9 @@ type Mode = { readonly kind: 'best' } | { readonly kind: 'reach'; readonly targe
  * limits, F + Σ_l μ_l (cap_l − S_l) + Σ_free max_a [c_j(a) − Σ_l μ_l w_lj(a)], valid for every μ >= 0 because a
  * feasible completion keeps each limit. c_j(a) is node j's value plus its pair terms with fixed nodes and, for a
  * pair of two free nodes, its best partner block. With one limit and no rules or pairs the fitted μ makes this the
- * LP bound of the multiple-choice knapsack. The rules are not in the bound, so 'best' branches first on the nodes
+ * LP bound of the multiple-choice knapsack. A limit's pair terms enter the same way: S_l counts those between fixed
+ * nodes, and the pair tables in c_j become the objective's less Σ_l μ_l times the limits' (fillUnion), so the bound
+ * stays valid for every μ >= 0. The rules are not in the bound, so 'best' branches first on the nodes
  * they couple (SuperViT's resolution, the SuperTransformer's decoder depth): once those are fixed, propagation
  * settles the rest of each rule. Values within 1e-12 of the objective's spread count as equal, the margin HiGHS is
  * given (formulation.ts), so both solvers prove the same optimum.
@@ -85,6 +60,11 @@ class Search {
   private readonly n: number;
   private readonly propagator: Propagator;
   private readonly views: PairView[][];
+  /** Per limit, its pair tables seen from each node (empty when no limit has pair terms). */
+  private readonly limitViews: PairView[][][];
+  private readonly limitPaired: boolean;
+  /** Every node pair the objective or a limit pairs, with each one's table in one view (for fillUnion). */
+  private readonly unionViews: UnionView[][];
   private readonly weights: readonly (readonly (readonly number[])[])[];
   private readonly caps: readonly number[];
   private readonly rulesOf: readonly number[];
@@ -108,7 +88,10 @@ class Search {
     const { radix } = p;
     this.n = radix.length;
     this.propagator = new Propagator(p);
-    this.views = pairViews(p);
+    this.views = pairViews(radix, p.pairs);
+    this.limitPaired = p.limitPairs.some((q) => q.length > 0);
+    this.limitViews = this.limitPaired ? p.limitPairs.map((q) => pairViews(radix, q)) : [];
+    this.unionViews = this.limitPaired ? unionViews(radix, this.views, this.limitViews) : [];
     this.tol = 1e-12 * objectiveSpread(p);
     this.weights = p.weights;
     this.caps = p.caps;
@@ -148,6 +131,30 @@ class Search {
     this.visit(root, mu ?? new Float64Array(this.caps.length), size);
   }
 
+  /**
+   * The limits' weights for fitting μ: the node weights plus the limit pair terms with fixed partners, which are
+   * exact; pair terms between free nodes are left out (their residual rows average zero). Any μ >= 0 gives a valid
+   * bound, so this approximation only costs tightness.
+   */
+  private fitWeights(d: Domains): readonly (readonly (readonly number[])[])[] {
+    if (!this.limitPaired) return this.weights;
+    const { g } = this;
+    return this.weights.map((w, l) => {
+      if (this.p.limitPairs[l]!.length === 0) return w;
+      return w.map((row, j) => {
+        if (g[j]! >= 0) return row;
+        const out = [...row];
+        for (const v of this.limitViews[l]![j]!) {
+          const gi = g[v.other]!;
+          if (gi < 0) continue;
+          const ro = this.p.radix[v.other]!;
+          for (const a of d[j]!) out[a] = out[a]! + v.values[a * ro + gi]!;
+        }
+        return out;
+      });
+    });
+  }
+
   /** Whether the last run ended on its work limit rather than by finishing (or, for 'reach', by reaching). */
   get exhausted(): boolean {
     return this.work > this.workLimit;
@@ -155,6 +162,12 @@ class Search {
 
   propagate(d: Domains, changed: readonly number[]): boolean {
     return this.propagator.propagate(d, changed);
+  }
+
+  private freeBlocks(d: Domains): number {
+    let size = 0;
+    for (let j = 0; j < this.n; j++) if (this.g[j]! < 0) size += d[j]!.length;
+    return size;
   }
 
   /** Fills c_j for every free node of `d`; returns the number of free blocks. */
@@ -187,6 +200,53 @@ class Search {
     return size;
   }
 
+  /** Adds to `used` each limit's pair terms between node j at block a and the fixed nodes. */
+  private addLimitPairs(j: number, a: number): void {
+    const { g, used } = this;
+    this.limitViews.forEach((views, l) => {
+      for (const v of views[j]!) {
+        const gi = g[v.other]!;
+        if (gi >= 0) used[l] = used[l]! + v.values[a * this.p.radix[v.other]! + gi]!;
+      }
+    });
+  }
+
+  /**
+   * fillValues for a program whose limits have pair terms: each pair table read as the objective's less Σ_l μ_l times
+   * the limits', computed as it is read (μ is refitted at most search nodes, so tables built per μ cost more than they save).
+   */
+  private fillUnion(d: Domains, mu: Float64Array): void {
+    const { g, c } = this;
+    const { radix, values } = this.p;
+    const limitCount = mu.length;
+    for (let j = 0; j < this.n; j++) {
+      if (g[j]! >= 0) continue;
+      const dom = d[j]!;
+      const cj = c[j]!;
+      const vj = values[j]!;
+      for (const a of dom) cj[a] = vj[a]!;
+      for (const u of this.unionViews[j]!) {
+        const gi = g[u.other]!;
+        if (gi < 0 && !u.owner) continue;
+        const ro = radix[u.other]!;
+        const od = gi >= 0 ? null : d[u.other]!;
+        for (const a of dom) {
+          let m = -Infinity;
+          for (let t = 0, count = od ? od.length : 1; t < count; t++) {
+            const k = a * ro + (od ? od[t]! : gi);
+            let v = u.objective[k]!;
+            for (let l = 0; l < limitCount; l++) {
+              const r = u.limits[l];
+              if (r) v -= mu[l]! * r[k]!;
+            }
+            if (v > m) m = v;
+          }
+          cj[a] = cj[a]! + m;
+        }
+      }
+    }
+  }
+
   /** Node j's score for block a under μ: what the bound takes the maximum of. */
   private score(j: number, a: number, mu: Float64Array): number {
     let s = this.c[j]![a]!;
@@ -214,7 +274,8 @@ class Search {
     const { g, used, caps, weights } = this;
     const limitCount = caps.length;
     this.nodes++;
-    const size = this.fillValues(d);
+    // With pair terms in a limit, c is filled below, once μ is settled.
+    const size = this.limitPaired ? this.freeBlocks(d) : this.fillValues(d);
     this.work += size;
     if (this.work > this.workLimit) {
       this.aborted = true;
@@ -222,10 +283,13 @@ class Search {
     }
     if (size === 0) return this.leaf();
     if (limitCount > 0 && size < REFIT_SHRINK * muSize) {
-      mu = lagrangeMultipliers({ free: d.map((dom, j) => (g[j]! >= 0 ? null : dom)), values: this.c, weights, capacity: caps.map((cap, l) => cap - used[l]!) }, mu);
+      // μ is fitted on the objective's own values; the bound then takes the limits' pair terms in at that μ.
+      if (this.limitPaired) this.fillValues(d);
+      mu = lagrangeMultipliers({ free: d.map((dom, j) => (g[j]! >= 0 ? null : dom)), values: this.c, weights: this.fitWeights(d), capacity: caps.map((cap, l) => cap - used[l]!) }, mu);
       muSize = size;
       this.rootMu ??= mu;
     }
+    if (this.limitPaired) this.fillUnion(d, mu);
     let bound = this.f;
     for (let l = 0; l < limitCount; l++) bound += mu[l]! * (caps[l]! - used[l]!);
     let pick = -1;
@@ -272,6 +336,7 @@ class Search {
       g[j] = a;
       this.f += gain;
       for (let l = 0; l < limitCount; l++) used[l] = used[l]! + weights[l]![j]![a]!;
+      if (this.limitPaired) this.addLimitPairs(j, a);
       this.visit(child, mu, muSize);
       used.set(savedUsed);
       this.f = savedF;

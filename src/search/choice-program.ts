@@ -1,15 +1,28 @@
+import type { PairTerm } from '../predict/model.js';
 import type { CouplingRule, Genome } from '../space/types.js';
-import { limitTolerance, ruleBounds } from './common.js';
+import { limitTolerance, orderedSum, pairsByLaterNode, ruleBounds } from './common.js';
 import type { BinaryProgram, Table } from './formulation.js';
+import type { Limit } from './problem.js';
 import { canonicalPairs, foldAdditive, type CanonicalPair } from './pair-terms.js';
 
-/** lo <= Σ_t rows[t][g[nodes[t]]] <= hi over the nodes the sum touches, slack included. */
+/** A pair table inside a sum: values[a * radix[j] + b] when node i uses block a and node j block b. */
+export interface SumPair {
+  readonly i: number;
+  readonly j: number;
+  readonly values: Float64Array;
+}
+
+/** lo <= Σ_t rows[t][g[nodes[t]]] (+ Σ pairs) <= hi over the nodes the sum touches, slack included. */
 export interface SparseSum {
   readonly nodes: readonly number[];
   /** One row per touched node, indexed by block. */
   readonly rows: readonly Float64Array[];
   readonly lo: number;
   readonly hi: number;
+  /** A limit's pair tables after folding (their nodes are among `nodes`); absent for an additive sum. */
+  readonly pairs?: readonly SumPair[];
+  /** A limit with pair terms as given, for the leaf test to sum exactly as enumeration does (common.ts orderedSum). */
+  readonly exact?: { readonly values: Table; readonly pairsAt: readonly (readonly PairTerm[])[] };
 }
 
 /**
@@ -20,8 +33,13 @@ export interface ChoiceProgram {
   readonly radix: readonly number[];
   readonly values: Table;
   readonly pairs: readonly CanonicalPair[];
-  /** Limits in dense form (weights[l][i][a]) with their capacities, and the same as sums. */
+  /**
+   * Limits in dense form (weights[l][i][a], a limit's pair tables folded in where they are row or column effects)
+   * with their capacities, and the same as sums.
+   */
   readonly weights: readonly Table[];
+  /** Per limit, the pair tables left after folding (empty for an additive limit). */
+  readonly limitPairs: readonly (readonly CanonicalPair[])[];
   readonly caps: readonly number[];
   readonly limits: readonly SparseSum[];
   readonly rules: readonly SparseSum[];
@@ -36,6 +54,17 @@ function limitSum(table: Table, hi: number): SparseSum {
     rows.push(Float64Array.from(row));
   });
   return { nodes, rows, lo: -Infinity, hi };
+}
+
+/** A limit with pair terms: folded weights and residual tables to propagate on, the terms as given to test leaves. */
+function pairLimitSum(limit: Limit, weights: Table, residual: readonly CanonicalPair[], hi: number): SparseSum {
+  const exact = { values: limit.model.values, pairsAt: pairsByLaterNode(limit.pairs, weights.length) };
+  if (residual.length === 0) return { ...limitSum(weights, hi), exact };
+  const touched = new Set(residual.flatMap((q) => [q.i, q.j]));
+  const nodes = weights.flatMap((row, i) => (touched.has(i) || row.some((v) => v !== 0) ? [i] : []));
+  const rows = nodes.map((i) => Float64Array.from(weights[i]!));
+  const pairs = residual.map((q) => ({ i: q.i, j: q.j, values: Float64Array.from(q.values.flat()) }));
+  return { nodes, rows, lo: -Infinity, hi, pairs, exact };
 }
 
 /** A rule's terms grouped by node (duplicate terms add up, as in common.ts ruleTable). */
@@ -61,13 +90,18 @@ export function choiceProgram(program: BinaryProgram): ChoiceProgram {
   const canonical = canonicalPairs(program.pairs ?? [], radix).map((q) => ({ ...q, values: q.values.map((row) => row.map((v) => sign * v)) }));
   const folded = foldAdditive(program.objective.map((row) => row.map((v) => sign * v)), canonical);
   const caps = limits.map((l) => l.max - l.model.intercept + limitTolerance(l.max));
+  const limitFolds = limits.map((l) => (l.pairs && l.pairs.length > 0 ? foldAdditive(l.model.values, canonicalPairs(l.pairs, radix)) : null));
   return {
     radix,
     values: folded.values,
     pairs: folded.pairs,
-    weights: limits.map((l) => l.model.values),
+    weights: limits.map((l, k) => limitFolds[k]?.values ?? l.model.values),
+    limitPairs: limitFolds.map((f) => f?.pairs ?? []),
     caps,
-    limits: limits.map((l, k) => limitSum(l.model.values, caps[k]!)),
+    limits: limits.map((l, k) => {
+      const f = limitFolds[k];
+      return f ? pairLimitSum(l, f.values, f.pairs, caps[k]!) : limitSum(l.model.values, caps[k]!);
+    }),
     rules: program.rules.map((r) => ruleSum(r, radix)),
   };
 }
@@ -82,8 +116,10 @@ export class Propagator {
   private readonly eps: Float64Array;
   /** Indices of the sums that touch each node. */
   private readonly byNode: number[][];
+  /** For a sum with pair tables: per touched node (by position t), the indices of its tables that contain the node. */
+  private readonly incident: (readonly (readonly number[])[] | null)[];
 
-  constructor(program: ChoiceProgram) {
+  constructor(private readonly program: ChoiceProgram) {
     this.sums = [...program.limits, ...program.rules];
     this.byNode = program.radix.map(() => []);
     this.eps = Float64Array.from(this.sums, (s, k) => {
@@ -92,8 +128,10 @@ export class Propagator {
         this.byNode[s.nodes[t]!]!.push(k);
         for (const v of row) size = Math.max(size, Math.abs(v));
       });
-      return 1e-13 * size * (s.nodes.length + 1);
+      for (const q of s.pairs ?? []) for (const v of q.values) size = Math.max(size, Math.abs(v));
+      return 1e-13 * size * (s.nodes.length + (s.pairs?.length ?? 0) + 1);
     });
+    this.incident = this.sums.map((s) => (s.pairs ? s.nodes.map((i) => s.pairs!.flatMap((q, m) => (q.i === i || q.j === i ? [m] : []))) : null));
   }
 
   /** How many rules (sums after the limits) touch node i. */
@@ -121,6 +159,10 @@ export class Propagator {
       const k = queue.pop()!;
       dirty[k] = 0;
       const s = this.sums[k]!;
+      if (s.pairs) {
+        if (!this.propagatePairs(s, this.incident[k]!, this.eps[k]!, d, mark)) return false;
+        continue;
+      }
       const eps = this.eps[k]!;
       const m = s.nodes.length;
       const mins = new Float64Array(m);
@@ -157,24 +199,108 @@ export class Propagator {
     return true;
   }
 
+  /**
+   * The upper side of a limit with pair tables: block a of node i stays when w_i(a) + Σ_{tables at i} min over the
+   * partner's domain of R(a, b), plus the smallest the rest of the sum can be (node rows and the other tables, each at
+   * its minimum over the current domains), is within the cap. Every part is a lower bound on what any genome in the
+   * domains adds, so no block a feasible completion uses is dropped.
+   */
+  private propagatePairs(s: SparseSum, incident: readonly (readonly number[])[], eps: number, d: Domains, mark: (node: number) => void): boolean {
+    const { radix } = this.program;
+    const pairs = s.pairs!;
+    const m = s.nodes.length;
+    const mins = new Float64Array(m);
+    const maxs = new Float64Array(m);
+    const pairMins = new Float64Array(pairs.length);
+    const pairMaxs = new Float64Array(pairs.length);
+    let total = 0;
+    let totalMax = 0;
+    for (let t = 0; t < m; t++) {
+      const row = s.rows[t]!;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const a of d[s.nodes[t]!]!) {
+        const v = row[a]!;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      mins[t] = lo;
+      maxs[t] = hi;
+      total += lo;
+      totalMax += hi;
+    }
+    for (let u = 0; u < pairs.length; u++) {
+      const q = pairs[u]!;
+      const cols = radix[q.j]!;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const a of d[q.i]!) {
+        for (const b of d[q.j]!) {
+          const v = q.values[a * cols + b]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+      pairMins[u] = lo;
+      pairMaxs[u] = hi;
+      total += lo;
+      totalMax += hi;
+    }
+    if (total > s.hi + eps) return false;
+    // Nothing to drop when even the largest value the domains allow fits.
+    if (totalMax <= s.hi) return true;
+    for (let t = 0; t < m; t++) {
+      const node = s.nodes[t]!;
+      const row = s.rows[t]!;
+      let rest = total - mins[t]!;
+      let largest = maxs[t]!;
+      for (const u of incident[t]!) {
+        rest -= pairMins[u]!;
+        largest += pairMaxs[u]!;
+      }
+      const top = s.hi + eps - rest;
+      if (largest <= top) continue;
+      const dom = d[node]!;
+      const kept: number[] = [];
+      for (const a of dom) {
+        let v = row[a]!;
+        for (const u of incident[t]!) {
+          const q = pairs[u]!;
+          const cols = radix[q.j]!;
+          let lo = Infinity;
+          if (q.i === node) for (const b of d[q.j]!) lo = Math.min(lo, q.values[a * cols + b]!);
+          else for (const b of d[q.i]!) lo = Math.min(lo, q.values[b * cols + a]!);
+          v += lo;
+        }
+        if (v <= top) kept.push(a);
+      }
+      if (kept.length === dom.length) continue;
+      if (kept.length === 0) return false;
+      d[node] = kept;
+      mark(node);
+    }
+    return true;
+  }
+
   /** Whether a complete genome keeps every sum, summed in node order as enumeration sums. */
   holds(g: Genome): boolean {
     return this.sums.every((s) => {
       let v = 0;
-      for (let t = 0; t < s.nodes.length; t++) v += s.rows[t]![g[s.nodes[t]!]!]!;
+      if (s.exact) v = orderedSum(s.exact.values, s.exact.pairsAt, g);
+      else for (let t = 0; t < s.nodes.length; t++) v += s.rows[t]![g[s.nodes[t]!]!]!;
       return v >= s.lo && v <= s.hi;
     });
   }
 }
 
 /**
- * Drops block a of a node without pair terms when another block b of it has the same coefficient in every rule, no
+ * Drops block a of a node without pair terms (in the objective or a limit) when another block b of it has the same coefficient in every rule, no
  * more of any limit, and a value either higher by more than `margin` (a is in no optimum) or at least as high with
  * b < a (a is in no optimum that comes first in rank order); the swap a → b keeps every rule and limit. Returns the
  * nodes whose domains shrank.
  */
 export function dropDominated(p: ChoiceProgram, d: Domains, margin: number): number[] {
-  const paired = new Set(p.pairs.flatMap((q) => [q.i, q.j]));
+  const paired = new Set([...p.pairs, ...p.limitPairs.flat()].flatMap((q) => [q.i, q.j]));
   const changed: number[] = [];
   d.forEach((dom, j) => {
     if (paired.has(j) || dom.length < 2) return;

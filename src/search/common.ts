@@ -1,6 +1,6 @@
-import { additive } from '../predict/model.js';
+import type { PairTerm } from '../predict/model.js';
 import type { CouplingRule, Genome } from '../space/types.js';
-import { objectiveValue, type Problem, type Solution } from './problem.js';
+import { limitValue, objectiveValue, type Problem, type Solution } from './problem.js';
 
 /** Slack on a rule, as in space.ts ruleHolds: rule coefficients are small exact numbers. */
 export const RULE_TOLERANCE = 1e-9;
@@ -28,10 +28,30 @@ export function ruleBounds(rule: CouplingRule): { lo: number; hi: number } {
   return { lo, hi };
 }
 
+/** Pair terms grouped by the later of their two nodes, in their given order: where enumeration adds each one. */
+export function pairsByLaterNode(pairs: readonly PairTerm[] | undefined, n: number): PairTerm[][] {
+  const out: PairTerm[][] = Array.from({ length: n }, () => []);
+  for (const p of pairs ?? []) out[Math.max(p.i, p.j)]!.push(p);
+  return out;
+}
+
+/**
+ * Σ values[i][g_i] plus the pair terms, summed in enumeration's order (node by node, each pair right after its later
+ * node), so the branch and bound's leaf test rounds exactly as enumeration's and both accept the same genomes.
+ */
+export function orderedSum(values: readonly (readonly number[])[], pairsAt: readonly (readonly PairTerm[])[], g: Genome): number {
+  let s = 0;
+  for (let d = 0; d < g.length; d++) {
+    s += values[d]![g[d]!]!;
+    for (const p of pairsAt[d]!) s += p.values[g[p.i]!]![g[p.j]!]!;
+  }
+  return s;
+}
+
 /** Value of every limited metric at `g`. */
 export function metricsAt(problem: Problem, g: Genome): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const l of problem.limits) out[l.metric] = additive(l.model, g);
+  for (const l of problem.limits) out[l.metric] = limitValue(l, g);
   return out;
 }
 

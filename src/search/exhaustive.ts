@@ -1,7 +1,7 @@
-import { additive, type AdditiveModel, type PairTerm } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../predict/model.js';
 import type { Genome } from '../space/types.js';
-import { infeasibleSolution, limitTolerance, optimalSolution, ruleBounds, ruleTable } from './common.js';
-import type { Problem, Solution } from './problem.js';
+import { infeasibleSolution, limitTolerance, optimalSolution, pairsByLaterNode, ruleBounds, ruleTable } from './common.js';
+import { limitValue, type Problem, type Solution } from './problem.js';
 import { validateProblem } from './validate.js';
 
 /**
@@ -17,9 +17,14 @@ export function spaceSizeOf(problem: Pick<Problem, 'radix'>): number {
   return problem.radix.reduce((acc, r) => acc * r, 1);
 }
 
-/** A flattened additive table: entry offsets[i] + j is node i, block j. */
-interface Bound {
+/** A flattened additive table (entry offsets[i] + j is node i, block j) and pair terms added into the same sum. */
+interface Sum {
   readonly table: Float64Array;
+  readonly pairs?: readonly PairTerm[] | undefined;
+}
+
+/** A sum that must stay within [lo, hi]. */
+interface Bound extends Sum {
   readonly lo: number;
   readonly hi: number;
 }
@@ -38,8 +43,12 @@ function flatten(values: readonly (readonly number[])[]): Float64Array {
   return Float64Array.from(values.flat());
 }
 
-/** Per depth d, the min (or max) over nodes >= d of their best block: the bound used to prune a prefix. */
-function suffixExtreme(table: Float64Array, radix: readonly number[], offsets: readonly number[], max: boolean): Float64Array {
+/**
+ * Per depth d, the min (or max) over nodes >= d of their best block, plus the extreme entry of each pair term not
+ * yet added (its later node >= d): the bound used to prune a prefix. Valid for pair terms, if loose.
+ */
+function suffixExtreme(sum: Sum, radix: readonly number[], offsets: readonly number[], max: boolean): Float64Array {
+  const { table } = sum;
   const n = radix.length;
   const out = new Float64Array(n + 1);
   for (let i = n - 1; i >= 0; i--) {
@@ -50,47 +59,56 @@ function suffixExtreme(table: Float64Array, radix: readonly number[], offsets: r
     }
     out[i] = out[i + 1]! + e;
   }
-  return out;
-}
-
-/** Pair terms added into one tracked sum, each applied at the later of its two nodes (when both are chosen). */
-interface PairsInto {
-  readonly slot: number;
-  readonly pairs: readonly PairTerm[];
-}
-
-function pairsByDepth(n: number, into: PairsInto | undefined): PairTerm[][] {
-  const out: PairTerm[][] = Array.from({ length: n }, () => []);
-  for (const p of into?.pairs ?? []) out[Math.max(p.i, p.j)]!.push(p);
+  if (!sum.pairs || sum.pairs.length === 0) return out;
+  const atDepth = new Float64Array(n + 1);
+  for (const p of sum.pairs) {
+    const flat = p.values.flat();
+    atDepth[Math.max(p.i, p.j)]! += max ? Math.max(...flat) : Math.min(...flat);
+  }
+  let acc = 0;
+  for (let d = n - 1; d >= 0; d--) {
+    acc += atDepth[d]!;
+    out[d] = out[d]! + acc;
+  }
   return out;
 }
 
 /**
  * Depth-first walk over every genome in rank order that keeps each bounded sum within [lo, hi], carrying prefix
  * sums so each step costs O(tables) instead of O(nodes·tables). A prefix is cut as soon as no completion can
- * bring a sum back inside its bounds, so tight limits prune most of the space. `visit` receives the genome and the
- * full sums (bounds first, then tracked tables) at offset `at` of `sums`; both buffers are reused.
+ * bring a sum back inside its bounds, so tight limits prune most of the space. Each pair term is added at the later
+ * of its two nodes, in the order of common.ts orderedSum. `visit` receives the genome and the full sums (bounds
+ * first, then tracked sums) at offset `at` of `sums`; both buffers are reused.
  */
 function enumerate(
   radix: readonly number[],
   bounds: readonly Bound[],
-  tracked: readonly Float64Array[],
+  tracked: readonly Sum[],
   visit: (g: Int32Array, sums: Float64Array, at: number) => void,
-  pairsInto?: PairsInto,
 ): void {
   const n = radix.length;
   const offsets = offsetsOf(radix);
-  const tables = [...bounds.map((b) => b.table), ...tracked];
+  const all: readonly Sum[] = [...bounds, ...tracked];
+  const tables = all.map((t) => t.table);
   const k = tables.length;
   const nb = bounds.length;
   const lo = bounds.map((b) => b.lo);
   const hi = bounds.map((b) => b.hi);
-  const sufMin = bounds.map((b) => suffixExtreme(b.table, radix, offsets, false));
-  const sufMax = bounds.map((b) => suffixExtreme(b.table, radix, offsets, true));
+  const sufMin = bounds.map((b) => suffixExtreme(b, radix, offsets, false));
+  const sufMax = bounds.map((b) => suffixExtreme(b, radix, offsets, true));
   const sums = new Float64Array((n + 1) * k);
   const g = new Int32Array(n);
-  const pairsAt = pairsByDepth(n, pairsInto);
-  const slot = nb + (pairsInto?.slot ?? 0);
+  // Per depth, the pair terms applied there and the sum each goes into.
+  const pairsAt: PairTerm[][] = Array.from({ length: n }, () => []);
+  const slotsAt: number[][] = Array.from({ length: n }, () => []);
+  all.forEach((t, slot) => {
+    pairsByLaterNode(t.pairs, n).forEach((ps, d) => {
+      for (const p of ps) {
+        pairsAt[d]!.push(p);
+        slotsAt[d]!.push(slot);
+      }
+    });
+  });
   const step = (d: number): void => {
     if (d === n) {
       visit(g, sums, n * k);
@@ -100,10 +118,15 @@ function enumerate(
     const next = base + k;
     const off = offsets[d]!;
     const pairs = pairsAt[d]!;
+    const slots = slotsAt[d]!;
     for (let j = 0; j < radix[d]!; j++) {
       g[d] = j;
       for (let t = 0; t < k; t++) sums[next + t] = sums[base + t]! + tables[t]![off + j]!;
-      for (const p of pairs) sums[next + slot] = sums[next + slot]! + p.values[g[p.i]!]![g[p.j]!]!;
+      for (let q = 0; q < pairs.length; q++) {
+        const p = pairs[q]!;
+        const at = next + slots[q]!;
+        sums[at] = sums[at]! + p.values[g[p.i]!]![g[p.j]!]!;
+      }
       let ok = true;
       for (let b = 0; b < nb; b++) {
         const s = sums[next + b]!;
@@ -130,7 +153,8 @@ function minAchievable(problem: Problem): Record<string, number> | null {
   const best = new Float64Array(limits.length).fill(Infinity);
   const argmin: (number[] | null)[] = limits.map(() => null);
   let any = false;
-  enumerate(problem.radix, ruleBoundsOf(problem), limits.map((l) => flatten(l.model.values)), (g, sums, at) => {
+  const metrics = limits.map((l) => ({ table: flatten(l.model.values), pairs: l.pairs }));
+  enumerate(problem.radix, ruleBoundsOf(problem), metrics, (g, sums, at) => {
     any = true;
     for (let m = 0; m < limits.length; m++) {
       const v = sums[at + nb + m]!;
@@ -142,8 +166,8 @@ function minAchievable(problem: Problem): Record<string, number> | null {
   });
   if (!any || limits.length === 0) return null;
   const out: Record<string, number> = {};
-  // Recomputed with additive() so the value is bit-for-bit what the models give, as in the ILP answer.
-  limits.forEach((l, m) => (out[l.metric] = additive(l.model, argmin[m]!)));
+  // Recomputed with limitValue() so the value is bit-for-bit what the models give, as in the ILP answer.
+  limits.forEach((l, m) => (out[l.metric] = limitValue(l, argmin[m]!)));
   return out;
 }
 
@@ -158,18 +182,19 @@ export function solveExhaustive(problem: Problem): Solution {
   const { model, scale } = problem.objective;
   const limitBounds: Bound[] = problem.limits.map((l) => ({
     table: flatten(l.model.values),
+    pairs: l.pairs,
     lo: -Infinity,
     hi: l.max - l.model.intercept + limitTolerance(l.max),
   }));
   const bounds = [...limitBounds, ...ruleBoundsOf(problem)];
   const den: AdditiveModel | undefined = scale?.denominator;
-  const tracked = den ? [flatten(model.values), flatten(den.values)] : [flatten(model.values)];
+  const pairs = problem.objective.pairs;
+  const tracked: Sum[] = den ? [{ table: flatten(model.values), pairs }, { table: flatten(den.values) }] : [{ table: flatten(model.values), pairs }];
   const nb = bounds.length;
   const reference = scale?.reference ?? 1;
   const dIntercept = den?.intercept ?? 0;
   let bestValue = -Infinity;
   let best: Genome | null = null;
-  const pairs = problem.objective.pairs ?? [];
   const visit = (g: Int32Array, sums: Float64Array, at: number): void => {
     const v = den ? (reference * sums[at + nb]!) / (dIntercept + sums[at + nb + 1]!) : sums[at + nb]!;
     if (v > bestValue || best === null) {
@@ -177,7 +202,7 @@ export function solveExhaustive(problem: Problem): Solution {
       best = Array.from(g);
     }
   };
-  enumerate(problem.radix, bounds, tracked, visit, { slot: 0, pairs });
+  enumerate(problem.radix, bounds, tracked, visit);
   const genome = best as Genome | null;
   if (!genome) return infeasibleSolution('exhaustive', performance.now() - t0, 1, minAchievable(problem));
   return optimalSolution(problem, genome, 'exhaustive', performance.now() - t0, 1);

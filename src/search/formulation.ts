@@ -15,7 +15,7 @@ export interface BinaryProgram {
   readonly objective: Table;
   /** Interactions added to the objective: values[a][b] when node i uses block a and node j uses block b. */
   readonly pairs?: readonly PairTerm[];
-  /** additive(model) <= max for each; the intercept and the limit slack are folded into the right-hand side. */
+  /** limitValue <= max for each; the intercept and the limit slack are folded into the right-hand side. */
   readonly limits: readonly Limit[];
   readonly rules: readonly CouplingRule[];
 }
@@ -105,23 +105,51 @@ function ruleRow(b: ModelBuilder, rule: CouplingRule, k: number, radix: readonly
   b.addRow(`rule_${k}`, terms.map(([c, v]) => [c, v / scale] as const), rule.op, rule.rhs / scale);
 }
 
+/** Node values and canonical pair tables, folded when the formulation says so. */
+function prepare(values: Table, pairs: readonly PairTerm[] | undefined, formulation: PairFormulation, radix: readonly number[]) {
+  const canonical = canonicalPairs(pairs ?? [], radix);
+  return formulation.fold ? foldAdditive(values, canonical) : { values, pairs: canonical };
+}
+
+/** Product columns of one node pair: y[a][b] in the full form, y[a−1][b−1] in the compact one. */
+interface Product {
+  readonly i: number;
+  readonly j: number;
+  readonly y: number[][];
+}
+
 /**
  * The program with y_i_j_a_b = x_i_a · x_j_b linearised exactly by its margins: Σ_b y_ab = x_i_a and
  * Σ_a y_ab = x_j_b. With one-hot x the only nonnegative y with those margins is the single 1 at (g_i, g_j), so y can
  * stay continuous, and this "marginal" form has a tighter LP relaxation than the three McCormick inequalities per
- * product. Column x_i_j is 1 when node i uses block j.
+ * product. Column x_i_j is 1 when node i uses block j. A node pair gets product columns when the objective or a
+ * limit has a pair term on it; a limit's pair terms are then linear in y, so the program stays linear.
  */
 export function buildProgram(program: BinaryProgram, formulation: PairFormulation = DEFAULT_PAIR_FORMULATION): MipModel {
   const { radix } = program;
-  const canonical = canonicalPairs(program.pairs ?? [], radix);
-  const { values, pairs } = formulation.fold
-    ? foldAdditive(program.objective, canonical)
-    : { values: program.objective, pairs: canonical };
+  const { values, pairs } = prepare(program.objective, program.pairs, formulation, radix);
   const obj = conditionObjective(values, pairs, program.sense === 'maximize');
+  const limits = program.limits.map((l) => (l.pairs && l.pairs.length > 0 ? prepare(l.model.values, l.pairs, formulation, radix) : null));
+  const costs = new Map<number, { i: number; j: number; cost: number[][] }>();
+  pairs.forEach((p, k) => costs.set(p.i * radix.length + p.j, { i: p.i, j: p.j, cost: obj.pairs[k]! }));
+  for (const l of limits) {
+    for (const p of l?.pairs ?? []) {
+      const key = p.i * radix.length + p.j;
+      if (!costs.has(key)) costs.set(key, { i: p.i, j: p.j, cost: p.values.map((row) => row.map(() => 0)) });
+    }
+  }
   const b = new ModelBuilder(program.sense);
   const x = radix.map((r, i) => Array.from({ length: r }, (_, j) => b.addColumn(varName(i, j), obj.rows[i]![j]!, true)));
   radix.forEach((_, i) => b.addRow(`one_${i}`, x[i]!.map((c) => [c, 1] as const), '=', 1));
+  // Product columns exist before the limit rows that use them; their linking rows come last, after the rules.
+  const products = new Map<number, Product>();
+  for (const [key, { i, j, cost }] of [...costs].sort(([u], [v]) => u - v)) {
+    const y = (formulation.compact ? compactProductColumns : productColumns)(b, i, j, cost, x);
+    products.set(key, { i, j, y });
+  }
   program.limits.forEach((limit, k) => {
+    const prepared = limits[k];
+    if (prepared) return pairLimitRow(b, limit, k, prepared, products, x, formulation.compact);
     const { coefs, offset, scale } = shiftAndScale(limit.model.values, false);
     const rhs = (limit.max + limitTolerance(limit.max) - limit.model.intercept - offset) / scale;
     const terms = linearRowTerms(coefs, x);
@@ -129,59 +157,103 @@ export function buildProgram(program: BinaryProgram, formulation: PairFormulatio
     else if (rhs < 0) b.addRow(`lim_${k}`, [], '>=', 1);
   });
   program.rules.forEach((rule, k) => ruleRow(b, rule, k, radix, x));
-  pairs.forEach((p, k) => (formulation.compact ? compactProductRows : productRows)(b, p, obj.pairs[k]!, x));
+  for (const p of products.values()) (formulation.compact ? compactProductRows : productRows)(b, p, x);
   return b.build();
+}
+
+/**
+ * A limit with pair terms: node rows and pair tables are shifted to start at 0 (a pair's y columns also sum to 1) and
+ * share one scale, as for additive limits; each pair table goes onto its product columns, in the compact form by the
+ * same substitution compactProductColumns makes for the objective.
+ */
+function pairLimitRow(
+  b: ModelBuilder,
+  limit: Limit,
+  k: number,
+  prepared: { values: Table; pairs: readonly CanonicalPair[] },
+  products: ReadonlyMap<number, Product>,
+  x: number[][],
+  compact: boolean,
+): void {
+  const n = x.length;
+  const { coefs, offset, scale } = shiftAndScale([...prepared.values, ...prepared.pairs.map((p) => p.values.flat())], false);
+  const rhs = (limit.max + limitTolerance(limit.max) - limit.model.intercept - offset) / scale;
+  const row = new Map<number, number>();
+  const add = (col: number, c: number) => row.set(col, (row.get(col) ?? 0) + c);
+  for (let i = 0; i < n; i++) coefs[i]!.forEach((c, a) => add(x[i]![a]!, c));
+  prepared.pairs.forEach((p, t) => {
+    const flat = coefs[n + t]!;
+    const cols = p.values[0]!.length;
+    const c = (a: number, d: number) => flat[a * cols + d]!;
+    const { y } = products.get(p.i * n + p.j)!;
+    if (!compact) return y.forEach((ys, a) => ys.forEach((col, d) => add(col, c(a, d))));
+    y.forEach((ys, a) => ys.forEach((col, d) => add(col, c(a + 1, d + 1) - c(a + 1, 0) - c(0, d + 1) + c(0, 0))));
+    x[p.i]!.forEach((col, a) => add(col, c(a, 0)));
+    for (let d = 1; d < cols; d++) add(x[p.j]![d]!, c(0, d) - c(0, 0));
+  });
+  const terms = [...row].filter(([, c]) => c !== 0);
+  if (terms.length > 0) b.addRow(`lim_${k}`, terms, '<=', rhs);
+  else if (rhs < 0) b.addRow(`lim_${k}`, [], '>=', 1);
 }
 
 function ones(cols: readonly number[]): (readonly [number, number])[] {
   return cols.map((c) => [c, 1] as const);
 }
 
-function productName(p: CanonicalPair, a: number, c: number): string {
-  return `y_${p.i}_${p.j}_${a}_${c}`;
+function productName(i: number, j: number, a: number, c: number): string {
+  return `y_${i}_${j}_${a}_${c}`;
 }
 
-/** One product column per block pair, tied to x by both margins (equalities). */
-function productRows(b: ModelBuilder, p: CanonicalPair, cost: number[][], x: number[][]): void {
-  const y = cost.map((row, a) => row.map((c, d) => b.addColumn(productName(p, a, d), c, false)));
-  y.forEach((row, a) => b.addRow(`pr_${p.i}_${p.j}_${a}`, [...ones(row), [x[p.i]![a]!, -1]], '=', 0));
+/** One product column per block pair. */
+function productColumns(b: ModelBuilder, i: number, j: number, cost: number[][], _x: number[][]): number[][] {
+  return cost.map((row, a) => row.map((c, d) => b.addColumn(productName(i, j, a, d), c, false)));
+}
+
+/** Full form: each product column tied to x by both margins (equalities). */
+function productRows(b: ModelBuilder, { i, j, y }: Product, x: number[][]): void {
+  y.forEach((row, a) => b.addRow(`pr_${i}_${j}_${a}`, [...ones(row), [x[i]![a]!, -1]], '=', 0));
   y[0]!.forEach((_, d) => {
-    b.addRow(`pc_${p.i}_${p.j}_${d}`, [...ones(y.map((row) => row[d]!)), [x[p.j]![d]!, -1]], '=', 0);
+    b.addRow(`pc_${i}_${j}_${d}`, [...ones(y.map((row) => row[d]!)), [x[j]![d]!, -1]], '=', 0);
   });
 }
 
 /**
  * The same polytope with row 0 and column 0 of y substituted out: y_a0 = x_ia − Σ_{b>0} y_ab,
- * y_0b = x_jb − Σ_{a>0} y_ab and y_00 = x_i0 − Σ_{b>0} y_0b, each kept >= 0 by an inequality. The LP bound is
- * identical, but (r−1)(s−1) columns and r+s−1 inequalities replace r·s columns and r+s equalities, which made
- * HiGHS's search markedly cheaper on the NB201 pair problems (ilp.ts). y's cost becomes the double difference
- * C_ab − C_a0 − C_0b + C_00, zero for an additive table, and the rest moves onto x. Which index goes is free;
- * block 0 measured a little faster than the last block (total time over 40 problems 1166 vs 1528 ms and 547 vs
- * 615 ms in one run), plausibly because NB201's rules are about block 0, which then keeps no y columns of its own.
+ * y_0b = x_jb − Σ_{a>0} y_ab and y_00 = x_i0 − Σ_{b>0} y_0b, each kept >= 0 by an inequality (compactProductRows).
+ * The LP bound is identical, but (r−1)(s−1) columns and r+s−1 inequalities replace r·s columns and r+s equalities,
+ * which made HiGHS's search markedly cheaper on the NB201 pair problems (ilp.ts). y's cost becomes the double
+ * difference C_ab − C_a0 − C_0b + C_00, zero for an additive table, and the rest moves onto x. Which index goes is
+ * free; block 0 measured a little faster than the last block (total time over 40 problems 1166 vs 1528 ms and 547
+ * vs 615 ms in one run), plausibly because NB201's rules are about block 0, which then keeps no y columns of its own.
  */
-function compactProductRows(b: ModelBuilder, p: CanonicalPair, cost: number[][], x: number[][]): void {
-  const xi = x[p.i]!;
-  const xj = x[p.j]!;
-  const rows = xi.length;
-  const cols = xj.length;
+function compactProductColumns(b: ModelBuilder, i: number, j: number, cost: number[][], x: number[][]): number[][] {
+  const xi = x[i]!;
+  const xj = x[j]!;
   const y: number[][] = [];
-  for (let a = 1; a < rows; a++) {
+  for (let a = 1; a < xi.length; a++) {
     const row: number[] = [];
-    for (let d = 1; d < cols; d++) {
-      row.push(b.addColumn(productName(p, a, d), cost[a]![d]! - cost[a]![0]! - cost[0]![d]! + cost[0]![0]!, false));
+    for (let d = 1; d < xj.length; d++) {
+      row.push(b.addColumn(productName(i, j, a, d), cost[a]![d]! - cost[a]![0]! - cost[0]![d]! + cost[0]![0]!, false));
     }
     y.push(row);
   }
-  for (let a = 0; a < rows; a++) b.addCost(xi[a]!, cost[a]![0]!);
-  for (let d = 1; d < cols; d++) b.addCost(xj[d]!, cost[0]![d]! - cost[0]![0]!);
-  y.forEach((row, r) => b.addRow(`pr_${p.i}_${p.j}_${r + 1}`, [...ones(row), [xi[r + 1]!, -1]], '<=', 0));
-  for (let d = 1; d < cols; d++) {
-    b.addRow(`pc_${p.i}_${p.j}_${d}`, [...ones(y.map((row) => row[d - 1]!)), [xj[d]!, -1]], '<=', 0);
+  for (let a = 0; a < xi.length; a++) b.addCost(xi[a]!, cost[a]![0]!);
+  for (let d = 1; d < xj.length; d++) b.addCost(xj[d]!, cost[0]![d]! - cost[0]![0]!);
+  return y;
+}
+
+/** Compact form: the inequalities keeping the substituted-out y_a0, y_0b and y_00 nonnegative. */
+function compactProductRows(b: ModelBuilder, { i, j, y }: Product, x: number[][]): void {
+  const xi = x[i]!;
+  const xj = x[j]!;
+  y.forEach((row, r) => b.addRow(`pr_${i}_${j}_${r + 1}`, [...ones(row), [xi[r + 1]!, -1]], '<=', 0));
+  for (let d = 1; d < xj.length; d++) {
+    b.addRow(`pc_${i}_${j}_${d}`, [...ones(y.map((row) => row[d - 1]!)), [xj[d]!, -1]], '<=', 0);
   }
   const corner: [number, number][] = y.flat().map((col) => [col, -1]);
-  for (let d = 1; d < cols; d++) corner.push([xj[d]!, 1]);
+  for (let d = 1; d < xj.length; d++) corner.push([xj[d]!, 1]);
   corner.push([xi[0]!, -1]);
-  b.addRow(`p0_${p.i}_${p.j}`, corner, '<=', 0);
+  b.addRow(`p0_${i}_${j}`, corner, '<=', 0);
 }
 
 /** Column values of `genome` in a model from buildProgram: x_i_a = [g_i = a], y_i_j_a_b = [g_i = a]·[g_j = b]. */

@@ -8,7 +8,7 @@ import { buildProgram, columnValues, DEFAULT_PAIR_FORMULATION, type BinaryProgra
 import { solveModel } from './highs.js';
 import { findIncumbent } from './incumbent.js';
 import { genomeFromColumns } from './lp-format.js';
-import { objectiveValue, type Problem, type Solution } from './problem.js';
+import { limitValue, objectiveValue, type Problem, type Solution } from './problem.js';
 import { validateProblem } from './validate.js';
 
 export interface IlpOptions {
@@ -55,8 +55,9 @@ function assertFeasible(problem: Problem, g: Genome, withLimits: boolean, solver
   if (!satisfiesRules(problem.rules, g)) throw new Error(`${solver} returned [${g.join(',')}], which breaks a coupling rule`);
   if (!withLimits) return;
   for (const l of problem.limits) {
-    const size = l.model.values.reduce((s, row) => s + Math.max(...row.map(Math.abs)), Math.abs(l.model.intercept));
-    const v = additive(l.model, g);
+    let size = l.model.values.reduce((s, row) => s + Math.max(...row.map(Math.abs)), Math.abs(l.model.intercept));
+    for (const p of l.pairs ?? []) size += Math.max(...p.values.flat().map(Math.abs));
+    const v = limitValue(l, g);
     if (v > l.max + 1e-6 * Math.max(1, Math.abs(l.max), size)) {
       throw new Error(`${solver} returned [${g.join(',')}] with ${l.metric} ${v} > ${l.max}`);
     }
@@ -140,20 +141,24 @@ async function solveLinear(
   return g;
 }
 
-/** Smallest value of `model` under the problem's rules alone (limits ignored), or null when no genome obeys the rules. */
+/**
+ * Smallest value of `model` (plus `pairs`, a limit's pair terms) under the problem's rules alone (limits ignored), or
+ * null when no genome obeys the rules.
+ */
 export async function minimizeMetric(
   problem: Problem,
   model: AdditiveModel,
   options: IlpOptions = {},
+  pairs?: readonly PairTerm[],
 ): Promise<{ genome: number[]; value: number } | null> {
-  const g = await solveLinear(problem, { values: model.values }, 'minimize', false, [], options);
-  return g ? { genome: g, value: additive(model, g) } : null;
+  const g = await solveLinear(problem, { values: model.values, pairs }, 'minimize', false, [], options);
+  return g ? { genome: g, value: limitValue({ model, pairs }, g) } : null;
 }
 
 async function minAchievable(problem: Problem, options: IlpOptions): Promise<Record<string, number> | null> {
   const out: Record<string, number> = {};
   for (const l of problem.limits) {
-    const m = await minimizeMetric(problem, l.model, options);
+    const m = await minimizeMetric(problem, l.model, options, l.pairs);
     if (!m) return null;
     out[l.metric] = m.value;
   }

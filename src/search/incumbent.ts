@@ -1,4 +1,4 @@
-import type { PairTerm } from '../predict/model.js';
+import { pairSum, type PairTerm } from '../predict/model.js';
 import { createRng } from '../random.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 import { limitTolerance, ruleBounds, ruleTable } from './common.js';
@@ -13,9 +13,10 @@ export interface IncumbentProblem {
   readonly rules: readonly CouplingRule[];
 }
 
-/** A bounded sum: Σ table[i][g_i] must lie in [lo, hi]; scale turns excess into a unitless violation. */
+/** A bounded sum: Σ table[i][g_i] (+ a limit's pair terms) must lie in [lo, hi]; scale turns excess into a unitless violation. */
 interface Bounded {
   readonly table: readonly (readonly number[])[];
+  readonly pairs?: readonly PairTerm[] | undefined;
   readonly lo: number;
   readonly hi: number;
   readonly scale: number;
@@ -43,6 +44,7 @@ export function findIncumbent(p: IncumbentProblem, seeds: readonly Genome[] = []
   const bounded: Bounded[] = [
     ...p.limits.map((l) => ({
       table: l.model.values,
+      pairs: l.pairs && l.pairs.length > 0 ? l.pairs : undefined,
       lo: -Infinity,
       hi: l.max - l.model.intercept + limitTolerance(l.max),
       scale: spreadOf(l.model.values),
@@ -53,7 +55,9 @@ export function findIncumbent(p: IncumbentProblem, seeds: readonly Genome[] = []
     }),
   ];
   const nb = bounded.length;
-  const touches = bounded.map((b) => radix.map((_, i) => b.table[i]!.some((v) => v !== 0)));
+  // Per bounded sum with pair terms, the terms at each node.
+  const pairAdj = bounded.map((b) => (b.pairs ? radix.map((_, i) => b.pairs!.filter((q) => q.i === i || q.j === i)) : null));
+  const touches = bounded.map((b, k) => radix.map((_, i) => b.table[i]!.some((v) => v !== 0) || (pairAdj[k]?.[i]!.length ?? 0) > 0));
   const touching = radix.map((_, i) => bounded.flatMap((_, k) => (touches[k]![i] ? [k] : [])));
   const adjacent = radix.map((_, i) => p.pairs.flatMap((q, k) => (q.i === i || q.j === i ? [k] : [])));
   const pairValue = (q: PairTerm, a: number, b: number) => q.values[a]![b]!;
@@ -72,7 +76,26 @@ export function findIncumbent(p: IncumbentProblem, seeds: readonly Genome[] = []
   };
   const load = (start: Genome) => {
     for (let i = 0; i < n; i++) g[i] = start[i]!;
-    bounded.forEach((b, k) => (sums[k] = g.reduce((s, a, i) => s + b.table[i]![a]!, 0)));
+    bounded.forEach((b, k) => (sums[k] = g.reduce((s, a, i) => s + b.table[i]![a]!, 0) + pairSum(b.pairs, g)));
+  };
+  /** Change in the pair terms of sum k when node i takes block a and (unless j < 0) node j takes block b. */
+  const pairChange = (k: number, i: number, a: number, j: number, b: number) => {
+    const adj = pairAdj[k];
+    if (!adj) return 0;
+    let d = 0;
+    for (const q of adj[i]!) {
+      const u = q.i === i ? a : q.i === j ? b : g[q.i]!;
+      const v = q.j === i ? a : q.j === j ? b : g[q.j]!;
+      d += q.values[u]![v]! - q.values[g[q.i]!]![g[q.j]!]!;
+    }
+    if (j < 0) return d;
+    for (const q of adj[j]!) {
+      if (q.i === i || q.j === i) continue;
+      const u = q.i === j ? b : g[q.i]!;
+      const v = q.j === j ? b : g[q.j]!;
+      d += q.values[u]![v]! - q.values[g[q.i]!]![g[q.j]!]!;
+    }
+    return d;
   };
   const objective = () => {
     let f = 0;
@@ -81,7 +104,7 @@ export function findIncumbent(p: IncumbentProblem, seeds: readonly Genome[] = []
     return f;
   };
   const apply = (i: number, a: number) => {
-    for (let k = 0; k < nb; k++) sums[k] = sums[k]! + bounded[k]!.table[i]![a]! - bounded[k]!.table[i]![g[i]!]!;
+    for (let k = 0; k < nb; k++) sums[k] = sums[k]! + bounded[k]!.table[i]![a]! - bounded[k]!.table[i]![g[i]!]! + pairChange(k, i, a, -1, 0);
     g[i] = a;
   };
   /** Objective change of moving node i alone to block a, the other nodes as they are. */
@@ -115,6 +138,7 @@ export function findIncumbent(p: IncumbentProblem, seeds: readonly Genome[] = []
     let s = sums[k]!;
     if (touches[k]![i]) s += t[i]![a]! - t[i]![g[i]!]!;
     if (j >= 0 && touches[k]![j]) s += t[j]![b]! - t[j]![g[j]!]!;
+    if (pairAdj[k]) s += pairChange(k, i, a, j, b);
     return excess(k, s) - excess(k, sums[k]!);
   };
   // No closure is created per move: under tsx every function expression pays for a name assignment.

@@ -1,12 +1,15 @@
 import { UserError } from '../errors.js';
-import { additive, type AdditiveModel } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../predict/model.js';
 import type { Genome } from '../space/types.js';
 import { solveExhaustive } from './exhaustive.js';
 import { solveIlp, type IlpOptions } from './ilp.js';
-import type { Limit, Problem, Solution } from './problem.js';
+import { limitValue, type Limit, type Problem, type Solution } from './problem.js';
 
-/** The swept metric: the name of one of the problem's limits, or a metric to add. */
-export type SweepMetric = string | { readonly metric: string; readonly model: AdditiveModel };
+/** The swept metric: the name of one of the problem's limits, or a metric to add (with its pair terms, if any). */
+export type SweepMetric = string | { readonly metric: string; readonly model: AdditiveModel; readonly pairs?: readonly PairTerm[] };
+
+/** What a swept limit is made of: its name, model and pair terms. */
+type Swept = { name: string; model: AdditiveModel; pairs?: readonly PairTerm[] | undefined };
 
 export interface ParetoRow {
   /** The max imposed on the swept metric. */
@@ -23,14 +26,14 @@ export interface SweepOptions {
   readonly ilp?: IlpOptions;
 }
 
-function sweptModel(problem: Problem, metric: SweepMetric): { name: string; model: AdditiveModel } {
-  if (typeof metric !== 'string') return { name: metric.metric, model: metric.model };
+function sweptModel(problem: Problem, metric: SweepMetric): Swept {
+  if (typeof metric !== 'string') return { name: metric.metric, model: metric.model, pairs: metric.pairs };
   const limit = problem.limits.find((l) => l.metric === metric);
   if (!limit) {
     const known = problem.limits.map((l) => l.metric).join(', ') || 'none';
     throw new UserError(`sweep metric "${metric}": the problem has no limit on it (limits: ${known}); pass its model to add one`);
   }
-  return { name: metric, model: limit.model };
+  return { name: metric, model: limit.model, pairs: limit.pairs };
 }
 
 function withoutMetric(problem: Problem, name: string): Limit[] {
@@ -52,12 +55,13 @@ export async function paretoSweep(
   limits: readonly number[],
   options: SweepOptions = {},
 ): Promise<ParetoRow[]> {
-  const { name, model } = sweptModel(problem, metric);
+  const { name, model, pairs } = sweptModel(problem, metric);
   const others = withoutMetric(problem, name);
+  const withPairs = pairs ? { pairs } : {};
   const rows: ParetoRow[] = [];
   for (const max of limits) {
     if (!Number.isFinite(max)) throw new UserError(`sweep limit for ${name}: expected a finite number, got ${max}`);
-    const s = await solveWith({ ...problem, limits: [...others, { metric: name, model, max }] }, options);
+    const s = await solveWith({ ...problem, limits: [...others, { metric: name, model, max, ...withPairs }] }, options);
     rows.push({ limit: max, status: s.status, genome: s.genome, objective: s.objective, metrics: s.metrics, solveMs: s.solveMs });
   }
   return rows;
@@ -84,13 +88,16 @@ export async function sweepRange(
   metric: SweepMetric,
   options: SweepOptions = {},
 ): Promise<{ min: number; max: number; free: Solution } | null> {
-  const { name, model } = sweptModel(problem, metric);
+  const swept = sweptModel(problem, metric);
+  const { name, model, pairs } = swept;
   const others = withoutMetric(problem, name);
   const negated: AdditiveModel = { intercept: -model.intercept, values: model.values.map((row) => row.map((v) => -v)) };
-  const smallest = await solveWith({ ...problem, objective: { model: negated }, limits: others }, options);
+  const negatedPairs = pairs?.map((p) => ({ ...p, values: p.values.map((row) => row.map((v) => -v)) }));
+  const objective = negatedPairs ? { model: negated, pairs: negatedPairs } : { model: negated };
+  const smallest = await solveWith({ ...problem, objective, limits: others }, options);
   if (!smallest.genome) return null;
   const free = await solveWith({ ...problem, limits: others }, options);
   if (!free.genome) return null;
-  const min = additive(model, smallest.genome);
-  return { min, max: Math.max(min, additive(model, free.genome)), free };
+  const min = limitValue(swept, smallest.genome);
+  return { min, max: Math.max(min, limitValue(swept, free.genome)), free };
 }

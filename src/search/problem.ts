@@ -1,4 +1,4 @@
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
+import { additive, pairSum, type AdditiveModel, type PairTerm } from '../predict/model.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 
 /**
@@ -13,11 +13,13 @@ export interface Objective {
   readonly scale?: { readonly reference: number; readonly denominator: AdditiveModel };
 }
 
-/** additive(model)(g) <= max. */
+/** additive(model)(g) + pairSum(pairs)(g) <= max (see limitValue). */
 export interface Limit {
   readonly metric: string;
   readonly model: AdditiveModel;
   readonly max: number;
+  /** Interactions added to the limited value, for devices whose cost is not additive over blocks. */
+  readonly pairs?: readonly PairTerm[];
 }
 
 export interface Problem {
@@ -43,6 +45,11 @@ export interface Solution {
   readonly method: 'ilp' | 'ilp-dinkelbach' | 'exhaustive';
   /** For an infeasible problem: the smallest achievable value of each limited metric on its own (under the rules). */
   readonly minAchievable?: Readonly<Record<string, number>>;
+}
+
+/** The limited value of `g`: additive(model) plus the limit's pair terms (exactly additive() without them). */
+export function limitValue(limit: Pick<Limit, 'model' | 'pairs'>, g: Genome): number {
+  return limit.pairs ? additive(limit.model, g) + pairSum(limit.pairs, g) : additive(limit.model, g);
 }
 
 export function objectiveValue(obj: Objective, g: Genome): number {

@@ -11,6 +11,8 @@ export interface RandomProblemOptions {
   readonly rules: readonly [number, number];
   /** Number of pairwise interaction terms in the objective (default none). */
   readonly pairs?: readonly [number, number];
+  /** Number of pairwise interaction terms in each limit (default none). */
+  readonly limitPairs?: readonly [number, number];
   /** FLOPs-scaled objective (positive denominators); a negative reference with probability negativeReference. */
   readonly fractional?: boolean;
   readonly negativeReference?: number;
@@ -29,10 +31,11 @@ function randomModel(rng: Rng, radix: readonly number[], lo: number, hi: number)
   };
 }
 
-function range(model: AdditiveModel): { min: number; max: number } {
+/** Smallest and largest value over the product space, each pair term at its own extreme (so a loose range with pairs). */
+function range(model: AdditiveModel, pairs: readonly PairTerm[] = []): { min: number; max: number } {
   let min = model.intercept;
   let max = model.intercept;
-  for (const row of model.values) {
+  for (const row of [...model.values, ...pairs.map((p) => p.values.flat())]) {
     min += Math.min(...row);
     max += Math.max(...row);
   }
@@ -70,8 +73,10 @@ export function randomProblem(rng: Rng, options: Partial<RandomProblemOptions> =
   const anchor = radix.map((r) => rng.int(r));
   const limits: Limit[] = Array.from({ length: between(rng, o.limits) }, (_, k) => {
     const model = randomModel(rng, radix, 0, 1);
-    const { min, max } = range(model);
-    return { metric: `m${k}`, model, max: min + (max - min) * (0.15 + 0.7 * rng.next()) };
+    const count = o.limitPairs && radix.length > 1 ? between(rng, o.limitPairs) : 0;
+    const pairs = Array.from({ length: count }, () => randomPair(rng, radix));
+    const { min, max } = range(model, pairs);
+    return { metric: `m${k}`, model, max: min + (max - min) * (0.15 + 0.7 * rng.next()), ...(count > 0 ? { pairs } : {}) };
   });
   const rules = Array.from({ length: between(rng, o.rules) }, (_, k) => randomRule(rng, radix, anchor, k));
   const model = randomModel(rng, radix, 0, 1);

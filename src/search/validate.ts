@@ -22,15 +22,18 @@ function checkModel(model: AdditiveModel, radix: readonly number[], where: strin
   }
 }
 
-function checkPairs(pairs: readonly PairTerm[], radix: readonly number[]): void {
+/** `field` names the list, e.g. objective.pairs or limits[2].pairs. */
+function checkPairs(pairs: readonly PairTerm[], radix: readonly number[], field: string): void {
   pairs.forEach((p, k) => {
-    const where = `objective.pairs[${k}]`;
+    const where = `${field}[${k}]`;
     for (const key of ['i', 'j'] as const) {
       const node = p[key];
       if (!Number.isInteger(node) || node < 0 || node >= radix.length) {
         throw new UserError(`${where}.${key}: expected a node index in 0..${radix.length - 1}, got ${node}`);
       }
     }
+    // A node's own terms belong in the model's values; the solvers' product terms need two nodes.
+    if (p.i === p.j) throw new UserError(`${where}.j: expected a node other than i (${p.i})`);
     const rows = radix[p.i]!;
     const cols = radix[p.j]!;
     if (!Array.isArray(p.values) || p.values.length !== rows) {
@@ -63,7 +66,7 @@ export function validateProblem(problem: Problem): void {
     if (!Number.isInteger(r) || r < 1) throw new UserError(`problem.radix[${i}]: expected a positive integer, got ${r}`);
   });
   checkModel(problem.objective.model, radix, 'objective.model');
-  if (problem.objective.pairs) checkPairs(problem.objective.pairs, radix);
+  if (problem.objective.pairs) checkPairs(problem.objective.pairs, radix, 'objective.pairs');
   const scale = problem.objective.scale;
   if (scale) {
     finite(scale.reference, 'objective.scale.reference');
@@ -86,6 +89,7 @@ export function validateProblem(problem: Problem): void {
     seen.add(limit.metric);
     finite(limit.max, `limits[${k}].max (${limit.metric})`);
     checkModel(limit.model, radix, `limits[${k}].model (${limit.metric})`);
+    if (limit.pairs) checkPairs(limit.pairs, radix, `limits[${k}].pairs`);
   });
   problem.rules.forEach((rule, k) => {
     const where = `rules[${k}] (${rule.name})`;

@@ -48,14 +48,15 @@ function dominates(problem: Problem, node: number, a: number, b: number, signatu
  * architecture using a removed block, the same architecture with its dominator obeys the same rules (identical rule
  * coefficients), meets every limit it met and scores no lower, so the optimum over the pool equals the optimum over
  * the whole space for every limit. This needs the objective to be a sum over nodes at the node in question, hence:
- * nodes in a pair term stay whole (a block's worth depends on the partner node), and with a FLOPs-scaled objective
+ * nodes in a pair term of the objective or a limit stay whole (a block's worth or cost depends on the partner node), and with a FLOPs-scaled objective
  * (Eq. 5, a ratio) every node stays whole. Scaling a limited metric by a positive factor (a device slow-down)
  * changes no comparison, so one pool serves every slow-down; a per-block latency update needs a new pool.
  */
 export function paretoPool(problem: Problem): Pool {
   const { radix, objective } = problem;
   const signatures = ruleSignatures(problem.rules, radix);
-  const paired = new Set((objective.pairs ?? []).flatMap((p) => [p.i, p.j]));
+  const allPairs = [...(objective.pairs ?? []), ...problem.limits.flatMap((l) => l.pairs ?? [])];
+  const paired = new Set(allPairs.flatMap((p) => [p.i, p.j]));
   const whole: { node: number; reason: 'pair terms' | 'scaled objective' }[] = [];
   const kept = radix.map((r, node) => {
     const all = Array.from({ length: r }, (_, b) => b);
@@ -92,7 +93,11 @@ export function restrict(problem: Problem, kept: readonly (readonly number[])[])
       return k === undefined ? [] : [{ ...t, block: k }];
     }),
   }));
-  const limits: Limit[] = problem.limits.map((l) => ({ ...l, model: restrictModel(l.model, kept) }));
+  const limits: Limit[] = problem.limits.map((l) => ({
+    ...l,
+    model: restrictModel(l.model, kept),
+    ...(l.pairs ? { pairs: l.pairs.map((p) => restrictPair(p, kept)) } : {}),
+  }));
   return {
     radix: kept.map((blocks) => blocks.length),
     objective: {

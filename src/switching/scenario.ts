@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import { additive } from '../predict/model.js';
 import { createRng } from '../random.js';
+import { limitValue } from '../search/problem.js';
 import type { Genome } from '../space/types.js';
 import type { Pool } from './pool.js';
 import { createSwitcher, fastestNetwork, type SwitcherOptions, type SwitchEvent, type SwitchSummary } from './switcher.js';
@@ -93,7 +93,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   if (factors.length === 0) throw new UserError('--profile: expected at least one step');
   const switcher = await createSwitcher(options);
   const limit = problem.limits.find((l) => l.metric === latency)!;
-  const trueLatency = (g: Genome) => additive(limit.model, g);
+  const trueLatency = (g: Genome) => limitValue(limit, g);
   const fastest = await fastestNetwork(problem, latency, options.solve);
   const minLatency = fastest ? trueLatency(fastest) : Infinity;
   const z = gaussian(options.seed ?? 0);

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
-import { additive, type AdditiveModel } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../predict/model.js';
 import { solveIlp } from '../search/ilp.js';
-import { objectiveValue, type Limit, type Problem, type Solution } from '../search/problem.js';
+import { limitValue, objectiveValue, type Limit, type Problem, type Solution } from '../search/problem.js';
 import type { Genome } from '../space/types.js';
 import { median } from '../stats/summary.js';
 import { createLatencyMonitor, type MonitorOptions, type Trigger } from './monitor.js';
@@ -89,12 +89,16 @@ export interface Switcher {
 }
 
 const scaled = (m: AdditiveModel, f: number): AdditiveModel => ({ intercept: m.intercept * f, values: m.values.map((r) => r.map((v) => v * f)) });
+const scaledPairs = (pairs: readonly PairTerm[], f: number): PairTerm[] => pairs.map((p) => ({ ...p, values: p.values.map((r) => r.map((v) => v * f)) }));
+
+/** A limit's model and pair terms scaled by f (a device slow-down, or −1 to minimise it). */
+const scaledLimit = (l: Limit, f: number): Pick<Limit, 'model' | 'pairs'> => ({ model: scaled(l.model, f), ...(l.pairs ? { pairs: scaledPairs(l.pairs, f) } : {}) });
 
 /** The network with the smallest latency under the rules and the other limits, or null when none obeys them. */
 export async function fastestNetwork(problem: Problem, latency: string, solve: Solve = solveIlp): Promise<Genome | null> {
-  const model = problem.limits.find((l) => l.metric === latency)!.model;
+  const { model, pairs } = scaledLimit(problem.limits.find((l) => l.metric === latency)!, -1);
   const others = problem.limits.filter((l) => l.metric !== latency);
-  const sol = await solve({ radix: problem.radix, objective: { model: scaled(model, -1) }, limits: others, rules: problem.rules });
+  const sol = await solve({ radix: problem.radix, objective: { model, ...(pairs ? { pairs } : {}) }, limits: others, rules: problem.rules });
   return sol.genome;
 }
 
@@ -115,11 +119,11 @@ export async function createSwitcher(options: SwitcherOptions): Promise<Switcher
   const monitor = createLatencyMonitor({ ...options.monitor, limit: limit.max });
   let nominal: AdditiveModel = limit.model;
   let pool = paretoPool(problem);
-  const withLatency = (p: Problem, model: AdditiveModel, max: number): Problem => ({
+  const withLatency = (p: Problem, part: Pick<Limit, 'model' | 'pairs'>, max: number): Problem => ({
     ...p,
-    limits: p.limits.map((l): Limit => (l.metric === latency ? { ...l, model, max } : l)),
+    limits: p.limits.map((l): Limit => (l.metric === latency ? { ...l, ...part, max } : l)),
   });
-  const nominalLatency = (g: Genome) => additive(nominal, g);
+  const nominalLatency = (g: Genome) => limitValue({ model: nominal, pairs: limit.pairs }, g);
   const accuracy = options.accuracy ?? ((g: Genome) => objectiveValue(problem.objective, g));
   const state = (g: Genome, factor: number): NetworkState => ({ genome: g, accuracy: accuracy(g), latency: nominalLatency(g) * factor });
   const events: SwitchEvent[] = [];
@@ -127,8 +131,8 @@ export async function createSwitcher(options: SwitcherOptions): Promise<Switcher
 
   async function resolve(step: number, reason: SwitchEvent['reason'], factor: number, measured: number | null): Promise<SwitchEvent> {
     const t0 = performance.now();
-    const restricted = pool.problem.limits.find((l) => l.metric === latency)!.model;
-    const sol = await solve(withLatency(pool.problem, scaled(restricted, factor), limit!.max * (1 - margin)));
+    const restricted = pool.problem.limits.find((l) => l.metric === latency)!;
+    const sol = await solve(withLatency(pool.problem, scaledLimit(restricted, factor), limit!.max * (1 - margin)));
     let genome = sol.genome ? toFull(pool, sol.genome) : null;
     const feasible = genome !== null;
     // Nothing meets the limit at this slow-down: run the fastest network and let the report show the violation.
@@ -170,7 +174,7 @@ export async function createSwitcher(options: SwitcherOptions): Promise<Switcher
         values[node]![block] = ms / monitor.solvedFactor;
       }
       nominal = { intercept: nominal.intercept, values };
-      pool = paretoPool(withLatency(problem, nominal, limit.max));
+      pool = paretoPool(withLatency(problem, { model: nominal }, limit.max));
       return resolve(step, 'blocks', monitor.solvedFactor, null);
     },
     summary() {
