@@ -99,7 +99,8 @@ export function reportSearch(
   const header = ['metric', 'predicted', ...(withInterval ? [`interval (${pct})`] : []), ...(chosen.true ? ['true'] : []), 'unit'];
   const rows = table.metrics.map((t) => {
     const c = costs.find((x) => x.metric === t.metric);
-    const iv = c?.interval ? `-${offset(-c.interval.lower, c.predicted)} / +${offset(c.interval.upper, c.predicted)}` : '';
+    const [lo, hi] = c?.interval ? [offset(-c.interval.lower, c.predicted), offset(c.interval.upper, c.predicted)] : ['', ''];
+    const iv = !c?.interval ? '' : lo === '0' && hi === '0' ? '±0' : `-${lo} / +${hi}`;
     return [t.metric, c ? c.predicted : chosen.predicted[t.metric]!, ...(withInterval ? [iv] : []), ...(chosen.true ? [chosen.true[t.metric]!] : []), u[t.metric] ?? ''];
   });
   console.log(renderTable(header, rows).replace(/^/gm, '  '));

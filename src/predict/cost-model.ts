@@ -4,6 +4,7 @@ import type { Genome, SearchSpace } from '../space/types.js';
 import type { BlockTable, MetricTable } from './block-table-schema.js';
 import { pairFeatureCount } from './encoding.js';
 import { cvSplits, fitCandidate, MAX_PAIR_FEATURES, outOfFold, type RidgeCandidate } from './fit.js';
+import { predictMetric } from './predict.js';
 
 /**
  * A way of predicting a cost (latency, energy) from blocks: a ridge family, over the network as drawn or over its
@@ -71,8 +72,10 @@ export interface FittedCost {
  * Fits one cost metric, choosing among `candidates` by repeated k-fold out-of-fold RMSE on the networks search can
  * return (with graph semantics: connected ones that are their own effective form; every candidate learns from all
  * connected ones), and keeps the chosen candidate's out-of-fold residuals (measured − predicted, one
- * per network, from the first split) for prediction intervals (interval.ts). `disconnected` is the cost measured on
- * a network with no input-to-output path, for an effective-form table; absent, such a table predicts NaN there.
+ * per network, from the first split) for prediction intervals (interval.ts). `disconnected` is a network with no
+ * input-to-output path and its measured cost: when it runs faster than every connected network and off the model
+ * (raspi4: 0.012 ms), the device treats disconnected networks apart and the table gives them that cost; an
+ * effective-form table always does (NaN when none was measured).
  */
 export function fitCostMetric(
   space: SearchSpace,
@@ -81,7 +84,7 @@ export function fitCostMetric(
   metric: string,
   seed: number,
   candidates: readonly CostCandidate[] = costCandidates(space),
-  disconnected?: number,
+  disconnected?: { readonly genome: Genome; readonly value: number },
 ): FittedCost {
   const radix = radices(space);
   const y = results.map((r) => r[metric] ?? NaN);
@@ -120,12 +123,18 @@ export function fitCostMetric(
   const chosen = candidates[best]!;
   const { rows, y: yc } = rowsFor(space, genomes, y, chosen.effective);
   const fit = fitCandidate(radix, rows, yc, chosen.fit);
+  const plain: MetricTable = { metric, intercept: fit.intercept, values: fit.values, ...(chosen.fit.pairs ? { pairs: fit.pairs } : {}) };
+  // A device that skips a disconnected network runs it faster than any connected one and off the model (raspi4:
+  // 0.012 ms, predicted 4.7); one that runs its blocks (fpga) keeps it in the sum.
+  const lowest = Math.min(...yc);
+  const apart =
+    disconnected !== undefined &&
+    disconnected.value < lowest - 1e-6 * Math.abs(lowest) &&
+    Math.abs(disconnected.value - predictMetric(plain, space, disconnected.genome)) > 1e-6 * Math.max(1, Math.abs(lowest));
+  const graph = chosen.effective ? { disconnected: disconnected?.value ?? Number.NaN } : apart ? { disconnected: disconnected!.value, form: 'drawn' as const } : null;
   const table: MetricTable = {
-    metric,
-    intercept: fit.intercept,
-    values: fit.values,
-    ...(chosen.fit.pairs ? { pairs: fit.pairs } : {}),
-    ...(space.effective ? { graph: { disconnected: disconnected ?? Number.NaN, ...(chosen.effective ? {} : { form: 'drawn' as const }) } } : {}),
+    ...plain,
+    ...(graph ? { graph } : {}),
     fit: chosen.fit,
     // Sorted and rounded: intervals need only their order statistics, and table files stay readable.
     ...(bestResiduals.length > 0 ? { residuals: bestResiduals.map((e) => Number(e.toPrecision(6))).sort((a, b) => a - b) } : {}),
@@ -145,8 +154,8 @@ export function withResiduals(table: BlockTable, space: SearchSpace, metrics: re
   const out = table.metrics.map((t) => {
     if (!metrics.includes(t.metric) || t.residuals || !t.fit || t.link || t.scale || !obs.metrics[t.metric]) return t;
     const results = obs.genomes.map((_, i) => ({ [t.metric]: obs.metrics[t.metric]![i] ?? NaN }));
-    const candidate: CostCandidate = { fit: t.fit, effective: Boolean(t.graph) };
-    const { table: refit } = fitCostMetric(space, obs.genomes, results, t.metric, table.seed, [candidate], t.graph?.disconnected);
+    const candidate: CostCandidate = { fit: t.fit, effective: Boolean(t.graph) && t.graph?.form !== 'drawn' };
+    const { table: refit } = fitCostMetric(space, obs.genomes, results, t.metric, table.seed, [candidate]);
     if (!refit.residuals) return t;
     changed = true;
     return { ...t, residuals: refit.residuals };

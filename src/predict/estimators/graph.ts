@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import type { Oracle } from '../../eval/oracle.js';
 import type { Metrics } from '../../eval/types.js';
-import type { SearchSpace } from '../../space/types.js';
+import type { Genome, SearchSpace } from '../../space/types.js';
 import { disconnectedNetwork } from './design.js';
 
 /**
@@ -9,16 +9,16 @@ import { disconnectedNetwork } from './design.js';
  * them (NB201: chance level, whatever the dead edges hold).
  */
 export async function disconnectedAccuracy(space: SearchSpace, oracle: Oracle, metric: string): Promise<number> {
-  return (await disconnectedMetrics(space, oracle))[metric] ?? NaN;
+  return (await disconnectedMetrics(space, oracle))?.metrics[metric] ?? NaN;
 }
 
-/** Every metric of the one disconnected network evaluated (an effective-form cost table needs its cost too). */
-export async function disconnectedMetrics(space: SearchSpace, oracle: Oracle): Promise<Metrics> {
+/** The one disconnected network evaluated, with every metric (cost tables need its costs too); null if none exists. */
+export async function disconnectedMetrics(space: SearchSpace, oracle: Oracle): Promise<{ genome: Genome; metrics: Metrics } | null> {
   if (!space.effective) throw new UserError(`space ${space.name} has no graph semantics: drop the graph-aware option`);
   const g = disconnectedNetwork(space);
-  if (!g) return {};
+  if (!g) return null;
   const [m] = await oracle.evaluate([g]);
-  return m!;
+  return { genome: g, metrics: m! };
 }
 
 export function wantsGraph(space: SearchSpace, requested: boolean | undefined): boolean {

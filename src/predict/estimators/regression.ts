@@ -90,11 +90,15 @@ export const regressionEstimator: Estimator = {
     }
     // One disconnected network stands for all of them: its accuracy for a graph-aware accuracy table, its costs for
     // every cost table (cost-model.ts fits only connected networks).
-    const dead = needsDead ? await disconnectedMetrics(space, oracle) : {};
+    const dead = needsDead ? await disconnectedMetrics(space, oracle) : null;
     const accuracy = fitMetric(space, design, results, req.accuracy, defaultCandidates(radices(space)), req.seed, graph);
     // Each cost gets the model its device fits best (cost-model.ts): additive, with pair terms, or on the effective form.
-    const costs = req.costs.map((metric) => fitCostMetric(space, design, results, metric, req.seed, costCandidates(space), dead[metric]));
-    const tables = [graph ? { ...accuracy, graph: { disconnected: dead[req.accuracy] ?? NaN } } : accuracy, ...costs.map((c) => c.table)];
+    const costs = req.costs.map((metric) => {
+      const value = dead?.metrics[metric];
+      const disconnected = dead && value !== undefined && Number.isFinite(value) ? { genome: dead.genome, value } : undefined;
+      return fitCostMetric(space, design, results, metric, req.seed, costCandidates(space), disconnected);
+    });
+    const tables = [graph ? { ...accuracy, graph: { disconnected: dead?.metrics[req.accuracy] ?? NaN } } : accuracy, ...costs.map((c) => c.table)];
     const acc = accuracy.fit!;
     const chosen = `${acc.rankTarget ? 'rank-target ' : ''}${acc.pairs ? 'pairs' : 'additive'} (main penalty ${acc.mainPenalty}${acc.pairs ? `, pair penalty ${acc.pairPenalty}` : ''})`;
     req.onProgress?.(oracle.evaluated, budget);
