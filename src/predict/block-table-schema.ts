@@ -28,6 +28,8 @@ export interface MetricTable extends AdditiveModel {
   readonly link?: Link;
   /** The regression model family this table was fitted with, so it can be refitted on more networks. */
   readonly fit?: RidgeCandidate;
+  /** Fitted with the equivalent architectures of every measured network (space.equivalents). */
+  readonly equivalents?: boolean;
   /**
    * Out-of-fold residuals (measured − predicted) of this model on the networks it was fitted to, sorted: the
    * prediction intervals of predict/interval.ts.
@@ -69,6 +71,7 @@ const metricSchema = additiveSchema.extend({
     .object({ pairs: z.boolean(), mainPenalty: z.number(), pairPenalty: z.number(), rankTarget: z.boolean().optional() })
     .optional(),
   residuals: z.array(z.number()).optional(),
+  equivalents: z.boolean().optional(),
 });
 export const blockTableSchema = z.object({
   format: z.literal('blocknas-block-table/1'),

@@ -78,6 +78,30 @@ export function cvSplits(n: number, seed: number, repeats: number): number[][] {
   return Array.from({ length: repeats }, () => shuffle(Array.from({ length: n }, (_, i) => i), rng));
 }
 
+/**
+ * Further rows that stand for measured ones: copies[k] is another architecture that builds the same network as
+ * rows[of[k]] (space.equivalents), so it takes that row's value. They join every fit in which their row takes part,
+ * and never a test fold, so cross-validation still judges unseen networks.
+ */
+export interface Copies {
+  readonly rows: readonly Genome[];
+  readonly of: readonly number[];
+}
+
+function withCopies(rows: readonly Genome[], y: readonly number[], train: readonly number[], copies?: Copies) {
+  const r = train.map((i) => rows[i]!);
+  const v = train.map((i) => y[i]!);
+  if (copies) {
+    const inTrain = new Set(train);
+    copies.of.forEach((i, k) => {
+      if (!inTrain.has(i)) return;
+      r.push(copies.rows[k]!);
+      v.push(y[i]!);
+    });
+  }
+  return { r, v };
+}
+
 /** Out-of-fold predictions of one candidate: every row predicted by a fit on the other folds of `order`. */
 export function outOfFold(
   radix: readonly number[],
@@ -86,20 +110,23 @@ export function outOfFold(
   c: RidgeCandidate,
   order: readonly number[],
   folds: number,
+  copies?: Copies,
 ): Float64Array {
   const oof = new Float64Array(rows.length);
   for (let f = 0; f < folds; f++) {
     const test = order.filter((_, k) => k % folds === f);
-    const train = order.filter((_, k) => k % folds !== f);
-    const { enc, w } = fitOne(radix, train.map((i) => rows[i]!), train.map((i) => y[i]!), c);
+    const { r, v } = withCopies(rows, y, order.filter((_, k) => k % folds !== f), copies);
+    const { enc, w } = fitOne(radix, r, v, c);
     for (const i of test) oof[i] = predictWith(enc, w, rows[i]!);
   }
   return oof;
 }
 
-/** One candidate fitted on all rows, without cross-validation. */
-export function fitCandidate(radix: readonly number[], rows: readonly Genome[], y: readonly number[], c: RidgeCandidate) {
-  const { enc, w } = fitOne(radix, rows, y, c);
+/** One candidate fitted on all rows (and their copies), without cross-validation. */
+export function fitCandidate(radix: readonly number[], rows: readonly Genome[], y: readonly number[], c: RidgeCandidate, copies?: Copies) {
+  const all = withCopies(rows, y, rows.map((_, i) => i), copies);
+  const { enc, w } = fitOne(radix, all.r, all.v, c);
+  // The link maps scores to values through the measured networks themselves, each once.
   const link = c.rankTarget ? isotonicLink(rows.map((g) => predictWith(enc, w, g)), y) : undefined;
   return { ...enc.decode(w), candidate: c, ...(link ? { link } : {}) };
 }
@@ -116,6 +143,7 @@ export function fitBlocks(
   seed: number,
   folds = 5,
   repeats = 3,
+  copies?: Copies,
 ): FittedBlocks {
   let best = candidates[0]!;
   let bestScore = NaN;
@@ -125,12 +153,12 @@ export function fitBlocks(
     bestScore = -Infinity;
     for (const c of candidates) {
       let score = 0;
-      for (const order of splits) score += spearman(outOfFold(radix, rows, y, c, order, folds), y) / repeats;
+      for (const order of splits) score += spearman(outOfFold(radix, rows, y, c, order, folds, copies), y) / repeats;
       if (score > bestScore + 1e-12) {
         bestScore = score;
         best = c;
       }
     }
   }
-  return { ...fitCandidate(radix, rows, y, best), cvSpearman: bestScore };
+  return { ...fitCandidate(radix, rows, y, best, copies), cvSpearman: bestScore };
 }

@@ -104,7 +104,7 @@ function rowOf(obs: Observations, i: number): Metrics {
 function refit(table: BlockTable, space: SearchSpace, genomes: Genome[], results: Metrics[], seed: number): BlockTable {
   const metrics: MetricTable[] = table.metrics.map((t) => {
     if (!t.fit || !(t.metric in results[0]!)) return t;
-    const next = fitMetric(space, genomes, results, t.metric, [t.fit], seed, Boolean(t.graph));
+    const next = fitMetric(space, genomes, results, t.metric, [t.fit], seed, Boolean(t.graph), Boolean(t.equivalents));
     return t.graph ? { ...next, graph: t.graph } : next;
   });
   return { ...table, metrics };

@@ -4,7 +4,7 @@ import { createRng } from '../../random.js';
 import { genomeKey, radices } from '../../space/space.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
-import { defaultCandidates, fitBlocks, type RidgeCandidate } from '../fit.js';
+import { defaultCandidates, fitBlocks, type Copies, type RidgeCandidate } from '../fit.js';
 import { averageFlopsBase, baseRng, coveringNetworks, isOwnEffectiveForm, sampleGenome, switchNetworks } from './design.js';
 import { disconnectedMetrics } from './graph.js';
 import { costCandidates, describeCostCandidate, fitCostMetric } from '../cost-model.js';
@@ -25,11 +25,14 @@ export function fitMetric(
   candidates: readonly RidgeCandidate[],
   seed: number,
   effective: boolean,
+  equivalents = false,
 ): MetricTable {
   // Graph-aware: accuracy is a function of the effective form, so that is what is fitted.
   const rows = effective ? genomes.map((g) => space.effective!(g)) : genomes;
   const keep = genomes.map((_, i) => i).filter((i) => Number.isFinite(results[i]![metric]) && rows[i]);
-  const fit = fitBlocks(radices(space), keep.map((i) => rows[i]!), keep.map((i) => results[i]![metric]!), candidates, seed);
+  const kept = keep.map((i) => rows[i]!);
+  const copies = equivalents && space.equivalents ? equivalentCopies(space, kept, effective) : undefined;
+  const fit = fitBlocks(radices(space), kept, keep.map((i) => results[i]![metric]!), candidates, seed, 5, 3, copies);
   return {
     metric,
     intercept: fit.intercept,
@@ -37,7 +40,29 @@ export function fitMetric(
     ...(fit.candidate.pairs ? { pairs: fit.pairs } : {}),
     ...(fit.link ? { link: fit.link } : {}),
     fit: fit.candidate,
+    ...(copies ? { equivalents: true } : {}),
   };
+}
+
+/**
+ * Every other architecture that builds the same network as a measured one (in the fitted form, each once per
+ * measured network): it has that network's accuracy up to training noise, and tells the block values how blocks
+ * that route the same signal relate, which a hundred networks alone rarely show.
+ */
+function equivalentCopies(space: SearchSpace, rows: readonly Genome[], effective: boolean): Copies {
+  const out: Genome[] = [];
+  const of: number[] = [];
+  rows.forEach((g, i) => {
+    const seen = new Set([genomeKey(g)]);
+    for (const e of space.equivalents!(g)) {
+      const form = effective ? space.effective!(e) : e;
+      if (!form || seen.has(genomeKey(form))) continue;
+      seen.add(genomeKey(form));
+      out.push(form);
+      of.push(i);
+    }
+  });
+  return { rows: out, of };
 }
 
 /**
@@ -91,7 +116,8 @@ export const regressionEstimator: Estimator = {
     // One disconnected network stands for all of them: its accuracy for a graph-aware accuracy table, its costs for
     // every cost table (cost-model.ts fits only connected networks).
     const dead = needsDead ? await disconnectedMetrics(space, oracle) : null;
-    const accuracy = fitMetric(space, design, results, req.accuracy, defaultCandidates(radices(space)), req.seed, graph);
+    const equivalents = req.equivalents ?? Boolean(space.equivalents);
+    const accuracy = fitMetric(space, design, results, req.accuracy, defaultCandidates(radices(space)), req.seed, graph, equivalents);
     // Each cost gets the model its device fits best (cost-model.ts): additive, with pair terms, or on the effective form.
     const costs = req.costs.map((metric) => {
       const value = dead?.metrics[metric];
@@ -111,7 +137,7 @@ export const regressionEstimator: Estimator = {
         metrics: Object.fromEntries([req.accuracy, ...req.costs].map((m) => [m, results.map((r) => r[m]!)])),
       },
       notes: [
-        `accuracy model: ${chosen}`,
+        `accuracy model: ${chosen}${equivalents && space.equivalents ? ', fitted with the equivalent architectures of every measured network' : ''}`,
         ...costs.map((c) => `${c.table.metric} model: ${describeCostCandidate(c.candidate)} (lowest cross-validated error)`),
         ...(short ? [`design: base, ${covering} covering networks and samples (the base's ${switches.length} switch networks exceed the budget)`] : []),
       ],

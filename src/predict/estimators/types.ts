@@ -17,6 +17,11 @@ export interface EstimateRequest {
   readonly seed: number;
   /** Predict accuracy on the effective architecture (requires space.effective). */
   readonly graphAware?: boolean;
+  /**
+   * Fit accuracy with every measured network standing for the architectures that build the same network too
+   * (space.equivalents; default: where the space knows them). Regression estimator only.
+   */
+  readonly equivalents?: boolean;
   readonly dataset?: string;
   readonly device?: string;
   readonly onProgress?: (evaluated: number, total: number) => void;
