@@ -147,7 +147,7 @@ export async function benchLimits(bench: TabularBenchmark, { quick = false, seed
             const vp = await verifiedSearch({ problem: pPoint, limits, solve: solveEnum, measure, known: table.observations! });
             judge('verified-point', vp.status === 'verified' ? vp.solution.genome : null, vp.measurements, vp.solveMs);
             if (budget === 100 && dataset === 'imagenet16-120' && LIMIT_DEVICES.indexOf(device as never) < 4) {
-              const r = await refineSearch({ table, space: bench.space, evaluator: bench.evaluator([accuracy, ...costs]), objective: accuracy, limits, steps: 5, solve: solveEnum });
+              const r = await refineSearch({ table, space: bench.space, evaluator: bench.evaluator([accuracy, ...costs]), objective: accuracy, limits, steps: 5, solve: solveEnum, measure });
               // refine answers with the best measured network; its costs are measured, so it holds by construction.
               judge('refine5', r.genome, r.added, r.solveMs);
             }

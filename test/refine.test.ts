@@ -56,3 +56,34 @@ test('refine needs a table with observations', { skip }, async () => {
     /--refine needs a block table with its evaluated networks/,
   );
 });
+
+test('refine with cheap cost measurements: no evaluation is spent on a network measured over the limit', { skip }, async () => {
+  const bench = loadNb201(DATA_DIR);
+  const ids = ['accuracy:cifar100', 'latency:pixel3'];
+  const table = await regressionEstimator.estimate({
+    space: bench.space,
+    evaluator: bench.evaluator(ids),
+    accuracy: ids[0]!,
+    costs: [ids[1]!],
+    budget: 80,
+    seed: 2,
+    graphAware: true,
+  });
+  const lat = bench.values(ids[1]!);
+  let cut = 0;
+  for (const max of [6, 9, 12]) {
+    const limits = [{ metric: ids[1]!, max }];
+    let measured = 0;
+    const measure = async (gs: readonly (readonly number[])[]) => {
+      measured += gs.length;
+      return gs.map((g) => ({ [ids[1]!]: lat[bench.indexOf(g)]! }));
+    };
+    const r = await refineSearch({ table, space: bench.space, evaluator: bench.evaluator(ids), objective: ids[0]!, limits, steps: 4, solve: (p) => Promise.resolve(solveExhaustive(p)), measure });
+    for (const st of r.steps) assert.ok(lat[bench.indexOf(st.genome)]! <= max + 1e-9, `step ${st.genome} evaluated though it runs in ${lat[bench.indexOf(st.genome)]} ms`);
+    assert.equal(r.screened.measured, measured);
+    assert.ok(r.screened.cut <= r.screened.measured);
+    cut += r.screened.cut;
+    assert.ok(r.measured![ids[1]!]! <= max + 1e-9);
+  }
+  assert.ok(cut > 0, 'pixel3 latency is not additive: some candidate must have been cut off by its measurement');
+});

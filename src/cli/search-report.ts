@@ -83,7 +83,7 @@ export function reportSearch(
     cutOff: v.checks.filter((c) => !c.meets).map((c) => ({ arch: s.space.format(c.genome), measured: c.measured })),
   };
   if (json) {
-    const refine = refined && { added: refined.added, evaluatedInTotal: refined.table.evaluated, steps: refined.steps.map((st) => ({ arch: s.space.format(st.genome), predicted: st.predicted, measured: st.measured[s.accuracy] })) };
+    const refine = refined && { added: refined.added, screened: refined.screened, evaluatedInTotal: refined.table.evaluated, steps: refined.steps.map((st) => ({ arch: s.space.format(st.genome), predicted: st.predicted, measured: st.measured[s.accuracy] })) };
     const held = found.held.map((h) => ({ metric: h.metric, max: h.max, heldAt: h.held, interval: h.interval }));
     return printJson({ space: s.name, dataset: s.dataset, device: s.device ?? null, estimator: s.table.estimator, evaluated: s.table.evaluated, limits, held, chosen, costs, ...(verdict ?? {}), verified: verification ?? null, refined: refine ?? null, solve });
   }
@@ -93,7 +93,10 @@ export function reportSearch(
   console.log(`${s.name} ${s.dataset}${s.device ? ` on ${s.device}` : ''}: ${s.table.estimator} block table ${from}`);
   console.log(`limits: ${found.held.map((h) => `${h.metric} <= ${fmt(h.max)}${unit(h.metric)}${heldText(h, unit(h.metric), Boolean(v))}`).join(', ')}`);
   console.log(`chosen:    ${chosen.arch}${chosen.index !== undefined ? ` (index ${chosen.index})` : ''}`);
-  if (refined) console.log(`refined:   ${refined.added} more networks evaluated while searching (${refined.table.evaluated} in all); the chosen one is the best measured`);
+  if (refined) {
+    const screened = refined.screened.measured > 0 ? `; ${refined.screened.cut} candidates cut off by their measured costs first (${refined.screened.measured} cost measurements)` : '';
+    console.log(`refined:   ${refined.added} more networks evaluated while searching (${refined.table.evaluated} in all); the chosen one is the best measured${screened}`);
+  }
   const withInterval = costs.some((c) => c.interval);
   const pct = `${Math.round(100 * confidence)} %`;
   const header = ['metric', 'predicted', ...(withInterval ? [`interval (${pct})`] : []), ...(chosen.true ? ['true'] : []), 'unit'];

@@ -8,6 +8,7 @@ import type { CouplingRule, Genome, SearchSpace } from '../space/types.js';
 import { problemFromTable, type LimitSpec } from './from-table.js';
 import { noGood } from './no-good.js';
 import type { Problem, Solution } from './problem.js';
+import type { Measure } from './verify.js';
 
 /** Measured optima skipped per step before giving up (the model then agrees with the measurements). */
 const MAX_CUTS = 50;
@@ -22,6 +23,11 @@ export interface RefineOptions {
   readonly steps: number;
   readonly solve: (p: Problem) => Promise<Solution>;
   readonly seed?: number;
+  /**
+   * Cheap measurement of the limited costs (verify.ts): a candidate whose measured cost breaks a limit is cut off
+   * before an evaluation is spent on it, for the rest of the refinement.
+   */
+  readonly measure?: Measure;
 }
 
 export interface RefineStep {
@@ -39,6 +45,8 @@ export interface RefineResult {
   readonly steps: readonly RefineStep[];
   readonly table: BlockTable;
   readonly solveMs: number;
+  /** Cost measurements taken to screen candidates (with `measure`), and how many broke a limit. */
+  readonly screened: { readonly measured: number; readonly cut: number };
 }
 
 /**
@@ -57,6 +65,21 @@ export async function refineSearch(o: RefineOptions): Promise<RefineResult> {
   let table = o.table;
   const steps: RefineStep[] = [];
   let solveMs = 0;
+  // Networks measured over a limit stay cut off; a network measured before is screened without a new measurement.
+  const overLimit: CouplingRule[] = [];
+  const screened = { measured: 0, cut: 0 };
+  const costs = new Map<string, Readonly<Record<string, number>>>();
+  const breaks = async (g: Genome): Promise<boolean> => {
+    const key = genomeKey(g);
+    const i = genomes.findIndex((h) => genomeKey(h) === key);
+    let m: Readonly<Record<string, number>> | undefined = i >= 0 ? results[i] : costs.get(key);
+    if (!m || o.limits.some((l) => !Number.isFinite(m![l.metric]))) {
+      [m] = await o.measure!([g], o.limits.map((l) => l.metric));
+      costs.set(key, m!);
+      screened.measured++;
+    }
+    return o.limits.some((l) => m![l.metric]! > l.max + 1e-9 * Math.max(1, Math.abs(l.max)));
+  };
   for (let k = 0; k < o.steps; k++) {
     const t = table.metrics.find((m) => m.metric === o.objective)!;
     const base = problemFromTable(table, o.space, o.objective, o.limits);
@@ -64,10 +87,15 @@ export async function refineSearch(o: RefineOptions): Promise<RefineResult> {
     const cuts: CouplingRule[] = [];
     let g: Genome | null = null;
     while (cuts.length <= MAX_CUTS) {
-      const sol = await o.solve({ ...base, rules: [...base.rules, ...cuts] });
+      const sol = await o.solve({ ...base, rules: [...base.rules, ...overLimit, ...cuts] });
       solveMs += sol.solveMs;
       if (!sol.genome) break;
       const eff = (t.graph && o.space.effective?.(sol.genome)) || sol.genome;
+      if (o.measure && (await breaks(sol.genome))) {
+        overLimit.push(noGood(sol.genome));
+        screened.cut++;
+        continue;
+      }
       if (!seen.has(genomeKey(eff))) {
         g = eff;
         break;
@@ -91,7 +119,7 @@ export async function refineSearch(o: RefineOptions): Promise<RefineResult> {
       metrics: Object.fromEntries(observed.map((id) => [id, results.map((r) => r[id]!)])),
     },
   };
-  return { ...best, added: steps.length, steps, table, solveMs };
+  return { ...best, added: steps.length, steps, table, solveMs, screened };
 }
 
 function rowOf(obs: Observations, i: number): Metrics {

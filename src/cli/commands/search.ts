@@ -91,7 +91,7 @@ export function registerSearch(program: Command): void {
     const found = answerOf(await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits, solve, linear, ...policy }), s);
     const sol = found.solution;
     if (!refine) return reportSearch(s, found, sol, limits, warmMs, opts.json);
-    const r = await refineWith(s, limits, refine, solve);
+    const r = await refineWith(s, limits, refine, solve, policy.measure);
     if (!r.genome) throw new UserError('refine: no evaluated network meets the limits on its measured metrics');
     reportSearch(s, found, { ...sol, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
   });
@@ -125,9 +125,10 @@ function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Recor
   );
 }
 
-function refineWith(s: Session, limits: readonly LimitSpec[], steps: number, solve: Solve, table = s.table) {
+/** Refinement, its candidates screened by their measured costs when costs are measured (verified). */
+function refineWith(s: Session, limits: readonly LimitSpec[], steps: number, solve: Solve, measure: Measure | undefined, table = s.table) {
   const observed = Object.keys(table.observations?.metrics ?? {});
-  return refineSearch({ table, space: s.space, evaluator: s.bench!.evaluator(observed), objective: s.accuracy, limits, steps, solve });
+  return refineSearch({ table, space: s.space, evaluator: s.bench!.evaluator(observed), objective: s.accuracy, limits, steps, solve, ...(measure ? { measure } : {}) });
 }
 
 async function sweep(
@@ -173,7 +174,7 @@ async function sweep(
     let genome = found.solution.genome!;
     if (refine) {
       // Evaluations accumulate over the sweep: what was measured for one limit informs the next.
-      const r = await refineWith(s, rowLimits, refine, solve, table);
+      const r = await refineWith(s, rowLimits, refine, solve, policy.measure, table);
       table = r.table;
       genome = r.genome ?? genome;
     }
