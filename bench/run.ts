@@ -14,9 +14,10 @@ import { benchMbv3Estimate } from './mbv3-estimate.js';
 import { benchHypervolume } from './hypervolume.js';
 import { benchGpRows } from './gp-rows.js';
 import { benchLimits } from './limits.js';
+import { benchScale } from './scale.js';
 
 /**
- * `npm run bench [-- --quick] [-- --only nb201|mathnas]`: every figure is measured in this run, against a baseline measured in the same
+ * `npm run bench [-- --quick] [-- --only nb201|mathnas|scale]`: every figure is measured in this run, against a baseline measured in the same
  * run (published tables, exhaustive enumeration, enumeration of the true best).
  */
 const quick = process.argv.includes('--quick');
@@ -38,6 +39,7 @@ if (wants('nb201')) {
 }
 if (wants('limits')) await benchLimits(loadNb201(dataDir), { quick });
 if (wants('mathnas')) await benchMathnasReproduction(dataDir);
+if (wants('scale')) await benchScale({ quick });
 if (wants('hat')) await benchHatLatency(dataDir);
 if (wants('ofa')) await benchOfaMbv3(dataDir, { quick });
 if (wants('mbv3')) await benchMbv3Eval({ quick });

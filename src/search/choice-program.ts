@@ -118,6 +118,17 @@ export class Propagator {
   private readonly byNode: number[][];
   /** For a sum with pair tables: per touched node (by position t), the indices of its tables that contain the node. */
   private readonly incident: (readonly (readonly number[])[] | null)[];
+  /** Additive sums bounded on one side only (limits without pair tables, '<=' and '>=' rules). */
+  private readonly oneSided: Uint8Array;
+  /** Scratch for propagate: the queue of sums to revisit, whether each is queued, and a sum's per-node extremes. */
+  private readonly dirty: Uint8Array;
+  private readonly queue: number[] = [];
+  private readonly mins: Float64Array;
+  private readonly maxs: Float64Array;
+  /** Per additive sum and touched node, the domain whose extremes were last computed, and those extremes. */
+  private readonly seen: (readonly number[] | null)[][];
+  private readonly seenMin: Float64Array[];
+  private readonly seenMax: Float64Array[];
 
   constructor(private readonly program: ChoiceProgram) {
     this.sums = [...program.limits, ...program.rules];
@@ -132,6 +143,14 @@ export class Propagator {
       return 1e-13 * size * (s.nodes.length + (s.pairs?.length ?? 0) + 1);
     });
     this.incident = this.sums.map((s) => (s.pairs ? s.nodes.map((i) => s.pairs!.flatMap((q, m) => (q.i === i || q.j === i ? [m] : []))) : null));
+    this.oneSided = Uint8Array.from(this.sums, (s) => (!s.pairs && !(Number.isFinite(s.lo) && Number.isFinite(s.hi)) ? 1 : 0));
+    this.dirty = new Uint8Array(this.sums.length);
+    const longest = Math.max(0, ...this.sums.map((s) => s.nodes.length));
+    this.mins = new Float64Array(longest);
+    this.maxs = new Float64Array(longest);
+    this.seen = this.sums.map((s) => s.nodes.map(() => null));
+    this.seenMin = this.sums.map((s) => new Float64Array(s.nodes.length));
+    this.seenMax = this.sums.map((s) => new Float64Array(s.nodes.length));
   }
 
   /** How many rules (sums after the limits) touch node i. */
@@ -145,56 +164,76 @@ export class Propagator {
    * `d`; returns false when a sum can no longer hold.
    */
   propagate(d: Domains, changed: readonly number[]): boolean {
-    const dirty = new Uint8Array(this.sums.length);
-    const queue: number[] = [];
-    const mark = (node: number) => {
-      for (const k of this.byNode[node]!) {
-        if (dirty[k]) continue;
-        dirty[k] = 1;
-        queue.push(k);
-      }
-    };
-    for (const node of changed) mark(node);
+    const { dirty, queue } = this;
+    queue.length = 0;
+    for (const node of changed) this.mark(node, -1);
     while (queue.length > 0) {
       const k = queue.pop()!;
       dirty[k] = 0;
       const s = this.sums[k]!;
-      if (s.pairs) {
-        if (!this.propagatePairs(s, this.incident[k]!, this.eps[k]!, d, mark)) return false;
-        continue;
+      const ok = s.pairs ? this.propagatePairs(s, k, d) : this.propagateSum(s, k, d);
+      if (!ok) {
+        for (const q of queue) dirty[q] = 0;
+        return false;
       }
-      const eps = this.eps[k]!;
-      const m = s.nodes.length;
-      const mins = new Float64Array(m);
-      const maxs = new Float64Array(m);
-      let sumMin = 0;
-      let sumMax = 0;
-      for (let t = 0; t < m; t++) {
+    }
+    return true;
+  }
+
+  /**
+   * Queues the sums touching `node`, but not sum `from` when it has one side only: its own narrowing removes blocks
+   * above (or below) what the rest leaves room for, which leaves every node's minimum (maximum) and so its own
+   * bounds as they were.
+   */
+  private mark(node: number, from: number): void {
+    for (const k of this.byNode[node]!) {
+      if (this.dirty[k] || (k === from && this.oneSided[k])) continue;
+      this.dirty[k] = 1;
+      this.queue.push(k);
+    }
+  }
+
+  private propagateSum(s: SparseSum, k: number, d: Domains): boolean {
+    const eps = this.eps[k]!;
+    const m = s.nodes.length;
+    const { mins, maxs } = this;
+    let sumMin = 0;
+    let sumMax = 0;
+    const seen = this.seen[k]!;
+    const seenMin = this.seenMin[k]!;
+    const seenMax = this.seenMax[k]!;
+    for (let t = 0; t < m; t++) {
+      const dom = d[s.nodes[t]!]!;
+      // Domains are replaced, never mutated, so a domain met before has the extremes found then.
+      if (seen[t] !== dom) {
         const row = s.rows[t]!;
         let lo = Infinity;
         let hi = -Infinity;
-        for (const a of d[s.nodes[t]!]!) {
+        for (const a of dom) {
           const v = row[a]!;
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
-        mins[t] = lo;
-        maxs[t] = hi;
-        sumMin += lo;
-        sumMax += hi;
+        seen[t] = dom;
+        seenMin[t] = lo;
+        seenMax[t] = hi;
       }
-      if (sumMin > s.hi + eps || sumMax < s.lo - eps) return false;
-      for (let t = 0; t < m; t++) {
-        const top = s.hi + eps - (sumMin - mins[t]!);
-        const bottom = s.lo - eps - (sumMax - maxs[t]!);
-        if (mins[t]! >= bottom && maxs[t]! <= top) continue;
-        const node = s.nodes[t]!;
-        const row = s.rows[t]!;
-        const kept = d[node]!.filter((a) => row[a]! <= top && row[a]! >= bottom);
-        if (kept.length === 0) return false;
-        d[node] = kept;
-        mark(node);
-      }
+      mins[t] = seenMin[t]!;
+      maxs[t] = seenMax[t]!;
+      sumMin += mins[t]!;
+      sumMax += maxs[t]!;
+    }
+    if (sumMin > s.hi + eps || sumMax < s.lo - eps) return false;
+    for (let t = 0; t < m; t++) {
+      const top = s.hi + eps - (sumMin - mins[t]!);
+      const bottom = s.lo - eps - (sumMax - maxs[t]!);
+      if (mins[t]! >= bottom && maxs[t]! <= top) continue;
+      const node = s.nodes[t]!;
+      const row = s.rows[t]!;
+      const kept = d[node]!.filter((a) => row[a]! <= top && row[a]! >= bottom);
+      if (kept.length === 0) return false;
+      d[node] = kept;
+      this.mark(node, k);
     }
     return true;
   }
@@ -205,8 +244,10 @@ export class Propagator {
    * its minimum over the current domains), is within the cap. Every part is a lower bound on what any genome in the
    * domains adds, so no block a feasible completion uses is dropped.
    */
-  private propagatePairs(s: SparseSum, incident: readonly (readonly number[])[], eps: number, d: Domains, mark: (node: number) => void): boolean {
+  private propagatePairs(s: SparseSum, k: number, d: Domains): boolean {
     const { radix } = this.program;
+    const incident = this.incident[k]!;
+    const eps = this.eps[k]!;
     const pairs = s.pairs!;
     const m = s.nodes.length;
     const mins = new Float64Array(m);
@@ -277,7 +318,7 @@ export class Propagator {
       if (kept.length === dom.length) continue;
       if (kept.length === 0) return false;
       d[node] = kept;
-      mark(node);
+      this.mark(node, k);
     }
     return true;
   }

@@ -38,12 +38,11 @@ export function lagrangeMultipliers(r: Relaxation, start: Float64Array): Float64
 function lineMinimum(r: Relaxation, nodes: readonly number[], mu: Float64Array, l: number): number {
   const w = r.weights[l]!;
   let slope = r.capacity[l]!;
-  const steps: { t: number; dw: number }[] = [];
+  let count = 0;
   for (const j of nodes) {
     const dom = r.free[j]!;
     const m = dom.length;
-    const u = new Float64Array(m);
-    const wj = new Float64Array(m);
+    const { u, wj } = nodeScratch(m);
     for (let k = 0; k < m; k++) {
       const a = dom[k]!;
       let v = r.values[j]![a]!;
@@ -66,16 +65,44 @@ function lineMinimum(r: Relaxation, nodes: readonly number[], mu: Float64Array, 
         if (tk < nextT || (tk === nextT && wj[k]! < wj[next]!)) [next, nextT] = [k, tk];
       }
       if (next < 0) break;
-      steps.push({ t: nextT, dw: wj[cur]! - wj[next]! });
+      const steps = stepScratch(count + 1);
+      steps.t[count] = nextT;
+      steps.dw[count] = wj[cur]! - wj[next]!;
+      count++;
       [cur, t] = [next, nextT];
     }
   }
   if (slope >= 0) return 0;
-  steps.sort((x, y) => x.t - y.t);
-  for (const s of steps) {
-    slope += s.dw;
-    if (slope >= 0) return s.t;
+  const { t, dw, order } = stepScratch(count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  const sorted = order.subarray(0, count).sort((x, y) => t[x]! - t[y]!);
+  for (const k of sorted) {
+    slope += dw[k]!;
+    if (slope >= 0) return t[k]!;
   }
   // Even the lightest blocks exceed the capacity (propagation rules this out up to rounding): the steepest μ found.
-  return steps.length > 0 ? steps[steps.length - 1]!.t : 0;
+  return count > 0 ? t[sorted[count - 1]!]! : 0;
+}
+
+/** Scratch reused across calls (the search refits μ at many of its nodes): one node's net values and weights. */
+let scratchU = new Float64Array(16);
+let scratchW = new Float64Array(16);
+
+function nodeScratch(m: number): { u: Float64Array; wj: Float64Array } {
+  if (scratchU.length < m) [scratchU, scratchW] = [new Float64Array(2 * m), new Float64Array(2 * m)];
+  return { u: scratchU, wj: scratchW };
+}
+
+/** The steps of lineMinimum (where, and by how much the slope rises), and an index array to sort them by. */
+let steps = { t: new Float64Array(256), dw: new Float64Array(256), order: new Uint32Array(256) };
+
+function stepScratch(n: number): typeof steps {
+  if (steps.t.length < n) {
+    const size = 2 * n;
+    const grown = { t: new Float64Array(size), dw: new Float64Array(size), order: new Uint32Array(size) };
+    grown.t.set(steps.t);
+    grown.dw.set(steps.dw);
+    steps = grown;
+  }
+  return steps;
 }
