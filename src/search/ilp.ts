@@ -74,32 +74,11 @@ interface LinearObjective {
  * Optimal genome of a linear objective over the problem's rules (and limits unless withLimits is false), or null when
  * none is feasible. `seeds` are genomes worth starting from (the previous Dinkelbach answer).
  *
- * The branch and bound (branch-bound.ts) comes first: these problems are small multiple-choice programs, and HiGHS
- * (WebAssembly) spends most of a solve on fixed machinery (presolve, restarts, sub-MIP heuristics, cut rounds)
- * however small the program; on SuperViT it took 90-150 ms for what four 9-group knapsacks decide. Median solveIlp
- * time, HiGHS alone → default, same run (bench/solve-times.ts, 2-core machine at load ~2; at load ~10 all about 2x):
- *   MobileNetV3 1.7 → 0.19 ms, SuperTransformer 23 → 1.5 ms, SuperViT 92 → 3.2 ms,
- *   NB201 tables: MathNAS 3-4 → 0.4-0.6 ms, regression with pair terms 13-41 → 0.7-1.2 ms.
- * A problem the branch and bound cannot finish within its work limit goes to HiGHS with its incumbent as the start.
- * HiGHS settings tried on the MathNAS knapsacks instead (presolve off, symmetry detection off, heuristics off, no
- * restarts, the pair settings below) moved single problems 3x either way but none was faster overall in one run.
- *
- * HiGHS on pair programs: their LP relaxation is weak under a limit (the root bound was 12-17% above the optimum on
- * NB201), so HiGHS must branch; it starts from the branch and bound's incumbent, or else a local-search one
- * (incumbent.ts), and only has to prove it optimal or find better. Median HiGHS wall time on the 40 NB201 pair
- * problems (regression table, 15 pair terms, 20 latency limits with and without the graph rules), warm, loaded
- * machine (a later run under heavier load: 241 → 49 ms and 78 → 20 ms):
- *   before (LP text, no start, default settings)     200 ms / 70 ms
- *   now                                               34 / 18
- *   without the local-search start                    64 / 44
- *   without the pair settings of highs.ts            212 / 52
- *   full marginal rows instead of compact ones        37 / 41
- *   without folding (neutral: no NB201 table is additive)  30 / 22
- * Tried and dropped, each slower or no faster in the same run: limits multiplied by each indicator (RLT; root gap
- * halved but bigger LPs), leaving out product columns for block pairs the limits or rules exclude, triplet variables,
- * a knapsack network flow, binary-encoded choices, block-count integers, cardinality cuts, Glover's linearisation,
- * an objective_bound cutoff instead of a start (no faster, and see highs.ts for its pitfalls), and splitting a
- * problem into one HiGHS solve per block of a node (5 solves cost more than one).
+ * The branch and bound (branch-bound.ts) comes first: these are multiple-choice programs, on which HiGHS
+ * (WebAssembly) spends most of a solve on fixed machinery (presolve, restarts, heuristics, cuts) however small the
+ * program. A problem the branch and bound cannot finish within its work limit goes to HiGHS with its incumbent as the
+ * start, or else a local-search one (incumbent.ts) on pair programs, whose weak LP relaxation makes HiGHS branch.
+ * Measurements and the variants tried: docs/notes/2026-12-07-solver-history.md.
  */
 async function solveLinear(
   problem: Problem,
