@@ -2,25 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { additive } from '../src/predict/model.js';
 import { createRng, type Rng } from '../src/random.js';
-import { genomeFromRank, satisfiesRules } from '../src/space/space.js';
+import { satisfiesRules } from '../src/space/space.js';
 import { branchAndBound } from '../src/search/branch-bound.js';
-import { choiceProgram, dropDominated, Propagator, type ChoiceProgram } from '../src/search/choice-program.js';
+import { dropDominated, Propagator } from '../src/search/choice-program.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { lagrangeMultipliers } from '../src/search/lagrange.js';
 import { objectiveValue, type Problem } from '../src/search/problem.js';
 import { randomProblem } from '../src/search/random-problem.js';
+import { genomes, programOf } from './helpers/choice.js';
 import { assertClose } from './helpers/assert.js';
-
-function programOf(p: Problem): ChoiceProgram {
-  const { radix, limits, rules } = p;
-  return choiceProgram({ radix, sense: 'maximize', objective: p.objective.model.values, pairs: p.objective.pairs ?? [], limits, rules });
-}
-
-function genomes(radix: readonly number[]): number[][] {
-  const n = radix.reduce((a, r) => a * r, 1);
-  return Array.from({ length: n }, (_, k) => genomeFromRank(radix, k));
-}
 
 function feasible(p: Problem, g: readonly number[]): boolean {
   const within = (l: Problem['limits'][number]) => additive(l.model, g) <= l.max + 1e-9 * Math.max(1, Math.abs(l.max));

@@ -1,22 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../src/random.js';
-import { genomeFromRank, satisfiesRules } from '../src/space/space.js';
+import { satisfiesRules } from '../src/space/space.js';
 import { openBlocks } from '../src/search/branch-bound.js';
-import { choiceProgram, Propagator, type ChoiceProgram, type Domains } from '../src/search/choice-program.js';
+import { Propagator, type Domains } from '../src/search/choice-program.js';
 import { lagrangeIncumbent } from '../src/search/lagrange-incumbent.js';
 import { limitValue, type Problem } from '../src/search/problem.js';
 import { randomProblem } from '../src/search/random-problem.js';
-
-function programOf(p: Problem): ChoiceProgram {
-  const { radix, limits, rules } = p;
-  return choiceProgram({ radix, sense: 'maximize', objective: p.objective.model.values, pairs: p.objective.pairs ?? [], limits, rules });
-}
-
-function genomes(radix: readonly number[]): number[][] {
-  const n = radix.reduce((a, r) => a * r, 1);
-  return Array.from({ length: n }, (_, k) => genomeFromRank(radix, k));
-}
+import { genomes, programOf } from './helpers/choice.js';
 
 /** The choice program's objective (no intercept), summed from the definitions. */
 function valueOf(p: Problem, g: readonly number[]): number {
