@@ -54,3 +54,17 @@ test('search nb201: bad limits and confidences give one line, exit 2, no answer'
     assert.equal(r.out, '', 'nothing printed as an answer');
   }
 });
+
+test('predict prints each cost with its interval and floors a cost below every measured network', { skip }, () => {
+  const arch = '|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|';
+  const r = runCli(['predict', 'nb201', arch, '--device', 'raspi4', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  const lat = out.costs.find((c: { metric: string }) => c.metric === 'latency:raspi4');
+  assert.equal(lat.predicted, Math.max(out.predicted['latency:raspi4'], lat.below ?? -Infinity));
+  assert.equal(lat.interval.confidence, 0.95);
+  assert.ok(lat.interval.lower < 0 && lat.interval.upper > 0);
+  const text = runCli(['predict', 'nb201', arch, '--device', 'raspi4']);
+  assert.match(text.out, /interval \(95 %\)/);
+  assert.match(text.out, /latency:raspi4 +[\d.]+ +-[\d.]+ \/ \+[\d.]+ +[\d.]+/);
+});

@@ -49,6 +49,29 @@ export interface ReportedCost {
   readonly interval: Interval | null;
 }
 
+/** Every cost of a prediction as reported: floored at the lowest measured value, with its interval at `confidence`. */
+export function reportedCosts(
+  table: Session['table'],
+  accuracy: string,
+  predicted: Readonly<Record<string, number>>,
+  confidence: number,
+): ReportedCost[] {
+  return table.metrics
+    .filter((t) => t.metric !== accuracy)
+    .map((t) => {
+      const raw = predicted[t.metric]!;
+      const { value, floored } = floorCost(table, t.metric, raw);
+      return { metric: t.metric, predicted: value, ...(floored ? { below: raw } : {}), interval: costInterval(t, confidence) };
+    });
+}
+
+/** An interval as printed: ±0 for an exact model, else -lower / +upper. */
+export function intervalText(c: ReportedCost): string {
+  if (!c.interval) return '';
+  const [lo, hi] = [offset(-c.interval.lower, c.predicted), offset(c.interval.upper, c.predicted)];
+  return lo === '0' && hi === '0' ? '±0' : `-${lo} / +${hi}`;
+}
+
 export function reportSearch(
   s: Session,
   found: SolvedTableSearch,
@@ -64,13 +87,7 @@ export function reportSearch(
   const { problem } = found;
   const solve = { method: sol.method, provenOptimal: sol.status === 'optimal', ms: sol.solveMs, solverCalls: sol.iterations, rules: problem.rules.length, solverLoadMs: warmMs };
   const confidence = found.held.find((h) => h.interval)?.interval?.confidence ?? DEFAULT_CONFIDENCE;
-  const costs: ReportedCost[] = table.metrics
-    .filter((t) => t.metric !== s.accuracy)
-    .map((t) => {
-      const raw = chosen.predicted[t.metric]!;
-      const { value, floored } = floorCost(table, t.metric, raw);
-      return { metric: t.metric, predicted: value, ...(floored ? { below: raw } : {}), interval: costInterval(t, confidence) };
-    });
+  const costs = reportedCosts(table, s.accuracy, chosen.predicted, confidence);
   const above = costs.flatMap((c) => {
     const r = measuredRange(table, c.metric);
     return r && c.predicted > r.max ? [{ ...c, max: r.max }] : [];
@@ -102,8 +119,7 @@ export function reportSearch(
   const header = ['metric', 'predicted', ...(withInterval ? [`interval (${pct})`] : []), ...(chosen.true ? ['true'] : []), 'unit'];
   const rows = table.metrics.map((t) => {
     const c = costs.find((x) => x.metric === t.metric);
-    const [lo, hi] = c?.interval ? [offset(-c.interval.lower, c.predicted), offset(c.interval.upper, c.predicted)] : ['', ''];
-    const iv = !c?.interval ? '' : lo === '0' && hi === '0' ? '±0' : `-${lo} / +${hi}`;
+    const iv = c ? intervalText(c) : '';
     return [t.metric, c ? c.predicted : chosen.predicted[t.metric]!, ...(withInterval ? [iv] : []), ...(chosen.true ? [chosen.true[t.metric]!] : []), u[t.metric] ?? ''];
   });
   console.log(renderTable(header, rows).replace(/^/gm, '  '));

@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { predict } from '../../predict/predict.js';
 import { productSize } from '../../space/space.js';
-import { printJson, renderTable } from '../format.js';
+import { fmt, printJson, renderTable } from '../format.js';
 import { withCommon } from '../options.js';
-import { describe } from '../search-report.js';
+import { describe, intervalText, reportedCosts } from '../search-report.js';
+import { withResiduals } from '../../predict/cost-model.js';
+import { DEFAULT_CONFIDENCE } from '../../predict/interval.js';
 import { openSession, type CommonOptions } from '../session.js';
 
 export function registerPredict(program: Command): void {
@@ -27,11 +29,20 @@ export function registerPredict(program: Command): void {
       process.stdout.write(out.join('\n') + '\n');
       return;
     }
-    const d = describe(s, s.space.parse(arch!));
-    if (opts.json) return printJson({ ...d, estimator: s.table.estimator, evaluated: s.table.evaluated });
+    const table = withResiduals(s.table, s.space, s.table.metrics.map((t) => t.metric).filter((m) => m !== s.accuracy));
+    const d = describe({ ...s, table }, s.space.parse(arch!));
+    const costs = reportedCosts(table, s.accuracy, d.predicted, DEFAULT_CONFIDENCE);
+    if (opts.json) return printJson({ ...d, costs, estimator: s.table.estimator, evaluated: s.table.evaluated });
     console.log(`${d.arch}${d.index !== undefined ? ` (index ${d.index})` : ''}; ${s.table.estimator}, ${s.table.evaluated} networks evaluated`);
-    const metrics = s.table.metrics.map((t) => t.metric);
-    const rows = metrics.map((m) => (d.true ? [m, d.predicted[m]!, d.true[m]!] : [m, d.predicted[m]!]));
-    console.log(renderTable(d.true ? ['metric', 'predicted', 'true'] : ['metric', 'predicted'], rows));
+    const withInterval = costs.some((c) => c.interval);
+    const rows = table.metrics.map((t) => {
+      const c = costs.find((x) => x.metric === t.metric);
+      return [t.metric, c ? c.predicted : d.predicted[t.metric]!, ...(withInterval ? [c ? intervalText(c) : ''] : []), ...(d.true ? [d.true[t.metric]!] : [])];
+    });
+    const header = ['metric', 'predicted', ...(withInterval ? [`interval (${Math.round(100 * DEFAULT_CONFIDENCE)} %)`] : []), ...(d.true ? ['true'] : [])];
+    console.log(renderTable(header, rows));
+    for (const c of costs) {
+      if (c.below !== undefined) console.log(`warning: predicted ${c.metric} ${fmt(c.below)} lies below every measured network: shown floored at the lowest measurement`);
+    }
   });
 }
