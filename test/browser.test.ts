@@ -9,6 +9,8 @@ import { MATHNAS_TABLES } from '../src/benchmarks/mathnas-nb201.js';
 import { mathnasTable, type MathnasSpaceName } from '../src/benchmarks/mathnas-tables.js';
 import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
 import { mathnasEstimator } from '../src/predict/estimators/mathnas.js';
+import { regressionEstimator } from '../src/predict/estimators/regression.js';
+import { searchTable } from '../src/search/table-search.js';
 import type { BlockTable } from '../src/predict/block-table.js';
 import { explainInfeasible } from '../src/search/explain.js';
 import { problemFromTable, type LimitSpec } from '../src/search/from-table.js';
@@ -199,6 +201,30 @@ describe('browser search page', { skip }, () => {
     assert.equal(await page.textContent('#objective-value'), String(node.objective), 'same objective as in Node');
     assert.equal(await page.textContent('#arch'), bench.space.format(node.genome!), 'the NB201 arch string');
     assert.match((await page.textContent('#status')) ?? '', new RegExp(`\\(${node.iterations} solves, Dinkelbach\\)`), 'solver calls');
+  });
+
+  test('a fitted table: the page holds the limit at the 95 % upper prediction bound, as the CLI does without measurements', { skip: skipNb201 }, async () => {
+    const bench = loadNb201(DATA_DIR);
+    const table = await regressionEstimator.estimate({
+      space: bench.space,
+      evaluator: bench.evaluator(['accuracy:cifar10', 'latency:raspi4']),
+      accuracy: 'accuracy:cifar10',
+      costs: ['latency:raspi4'],
+      budget: 80,
+      seed: 0,
+      graphAware: true,
+    });
+    const file = join(dir, 'nb201-regression.json');
+    writeFileSync(file, JSON.stringify(table));
+    const limit = { metric: 'latency:raspi4', max: 20 };
+    await openTable(page, server.url, { table, space: bench.space, file, limit });
+    await solveInPage(page, [limit]);
+    const node = await searchTable({ table, space: bench.space, objective: 'accuracy:cifar10', limits: [limit], solve: (p) => solveIlp(p), confidence: 0.95 });
+    assert.equal(node.status, 'found');
+    if (node.status !== 'found') return;
+    assert.ok(node.held[0]!.held < 20, 'raspi4 latency has a real interval');
+    assert.equal(await page.getAttribute('#result', 'data-genome'), node.solution.genome!.join(','), 'same genome as searchTable in Node');
+    assert.match((await page.textContent('#status')) ?? '', /latency:raspi4 held at predicted <= [\d.]+ \(95 % upper prediction bound\)/);
   });
 
   test('an impossible limit gives the one-line infeasibility message of the CLI', async () => {

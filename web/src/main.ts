@@ -129,9 +129,12 @@ function showOutcome(t: LoadedTable, out: SearchOutcome): void {
   const rows = t.table.metrics.map((m) => [m.metric, fmt(out.predicted[m.metric]!), unitOf(m.metric)]);
   fillTable('metrics', ['metric', 'predicted', 'unit'], rows);
   const objective = objectiveSelect.value;
+  const held = out.held
+    .filter((h) => h.interval && h.held < h.max)
+    .map((h) => `${h.metric} held at predicted <= ${fmt(h.held)} (${Math.round(100 * h.interval!.confidence)} % upper prediction bound)`);
   $('status').textContent =
     `proven optimal by HiGHS (${out.solverCalls} solve${out.solverCalls > 1 ? 's, Dinkelbach' : ''}); ` +
-    `maximised ${objective}: ${fmt(out.objective)}`;
+    `maximised ${objective}: ${fmt(out.objective)}${held.length ? `; ${held.join(', ')}` : ''}`;
   $('objective-value').textContent = String(out.objective);
   result.hidden = false;
 }

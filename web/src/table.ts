@@ -31,9 +31,9 @@ export function defaultObjective(table: BlockTable): string {
   return (table.metrics.find((m) => m.metric.startsWith('accuracy:')) ?? table.metrics[0]!).metric;
 }
 
-/** Only additive metrics can be limits in the integer program (from-table.ts refuses the others). */
+/** Sums of block and pair terms can be limits, on the drawn or the effective form; scaled or linked ones cannot (from-table.ts). */
 export function isLimitable(t: MetricTable): boolean {
-  return !(t.graph || t.scale || t.pairs || t.link);
+  return !(t.scale || t.link);
 }
 
 export function limitableMetrics(table: BlockTable, objective: string): string[] {
