@@ -118,16 +118,30 @@ export interface BuiltinEvaluator {
   close(): Promise<void>;
 }
 
+/**
+ * Latency of a built-in space's networks on one backend, timed here against the space's reference network: the
+ * protocol of every estimation, and of search --verify. With a store, the reference's scale is kept there.
+ */
+export function builtinLatencyEvaluator(device: BackendName, latency: Partial<LatencySettings> = {}, store?: EvaluationStore) {
+  const settings = { ...DEFAULT_LATENCY_SETTINGS, reference: MBV3_MINI_LATENCY_REFERENCE, ...latency, backends: [device] };
+  return createLatencyEvaluator({
+    build: buildMbv3Mini,
+    settings,
+    ...(store ? { scale: blobScale(store, `latency-scale:${JSON.stringify(settings)}`) } : {}),
+  });
+}
+
+/** FLOPs and params of a built-in space's networks, counted from their definition. */
+export function builtinAnalyticEvaluator(name: BuiltinSpaceName): Evaluator {
+  return createAnalyticEvaluator(name, mbv3MiniCost);
+}
+
 /** Accuracy (super-network or training from scratch), latency on one backend, FLOPs and params, as one evaluator. */
 export function builtinEvaluator(name: BuiltinSpaceName, o: BuiltinEvaluatorOptions): BuiltinEvaluator {
   const accuracyPart = accuracyEvaluator(o.accuracy, o);
-  const latencySettings = { ...DEFAULT_LATENCY_SETTINGS, reference: MBV3_MINI_LATENCY_REFERENCE, ...o.latency, backends: [o.device] };
-  const latency = createLatencyEvaluator({
-    build: buildMbv3Mini,
-    settings: latencySettings,
-    ...(o.store ? { scale: blobScale(o.store, `latency-scale:${JSON.stringify(latencySettings)}`) } : {}),
-  });
-  const analytic = createAnalyticEvaluator(name, mbv3MiniCost);
+  const latency = builtinLatencyEvaluator(o.device, o.latency, o.store);
+  const latencySettings = latency.settings;
+  const analytic = builtinAnalyticEvaluator(name);
   const pool = (o.workers ?? 1) > 1 ? createPoolEvaluator(accuracyPart, o.accuracy, o.workers!) : null;
   const evaluator = combineEvaluators(`${name}-${o.accuracy.kind}`, [pool ?? accuracyPart, latency, analytic]);
   return {

@@ -1,3 +1,4 @@
+import { builtinMeasure, tableLatencySettings } from '../builtin/measure.js';
 import { builtinSpace, type BuiltinSpaceName, hasShippedTable, shippedTablePath } from '../builtin/spaces.js';
 import { UserError } from '../errors.js';
 import { readBlockTable } from '../predict/block-table.js';
@@ -43,5 +44,8 @@ export function openBuiltinSession(name: BuiltinSpaceName, opts: CommonOptions):
     ...(has('flops') ? { flops: 'flops' } : {}),
     table,
     units: Object.fromEntries(table.metrics.map((m) => [m.metric, UNITS[m.metric.split(':')[0]!] ?? ''])),
+    // Timing takes seconds and varies between runs (docs/notes/2026-12-07-verify-builtin.md): search --verify asks for it.
+    measure: builtinMeasure(name, tableLatencySettings(table)),
+    measuredBy: 'timing',
   };
 }

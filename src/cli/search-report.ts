@@ -125,9 +125,10 @@ export function reportSearch(
   console.log(renderTable(header, rows).replace(/^/gm, '  '));
   if (verification) {
     const cut = verification.cutOff.length;
+    const timedHere = s.measuredBy === 'timing' && limits.some((l) => l.metric.startsWith('latency:'));
     const measuredText = limits.map((l) => `${l.metric} ${fmt(v!.measured![l.metric]!)}${unit(l.metric)}`).join(', ');
     console.log(
-      `verified:  measured ${measuredText} on the chosen network; ${verification.newMeasurements} new measurement${verification.newMeasurements === 1 ? '' : 's'}` +
+      `verified:  measured ${measuredText} on the chosen network${timedHere ? ' (latency timed on this machine)' : ''}; ${verification.newMeasurements} new measurement${verification.newMeasurements === 1 ? '' : 's'}` +
         (cut > 0 ? `, ${cut} better-predicted network${cut === 1 ? '' : 's'} measured over the limit and cut off` : ''),
     );
   }

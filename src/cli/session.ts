@@ -41,8 +41,13 @@ export interface Session {
   readonly flops?: string;
   readonly table: BlockTable;
   readonly units: Readonly<Record<string, string>>;
-  /** Measures costs cheaply (a tabular benchmark's lookup): search then verifies its answer's costs. */
+  /** Measures costs: search then verifies its answer's costs (by default for a lookup, with --verify for timing). */
   readonly measure?: Measure;
+  /**
+   * How `measure` gets a cost: 'lookup' (a tabular benchmark, free; the default) or 'timing' (on this machine: the
+   * table's own timings, taken elsewhere or on another scale, are not reused as measurements).
+   */
+  readonly measuredBy?: 'lookup' | 'timing';
 }
 
 export const DEFAULT_DATASET = 'imagenet16-120';

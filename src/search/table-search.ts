@@ -17,6 +17,8 @@ export interface TableSearchOptions {
   readonly confidence?: number;
   /** Measures costs cheaply: the answer's limited costs are then measured and broken answers cut off (verify.ts). */
   readonly measure?: Measure;
+  /** Measure every network anew, even those the table was fitted on (their costs were measured elsewhere). */
+  readonly remeasure?: boolean;
   readonly maxMeasurements?: number;
   /** Drop Eq. 5's FLOPs scaling. */
   readonly linear?: boolean;
@@ -75,7 +77,7 @@ export async function searchTable(o: TableSearchOptions): Promise<TableSearch> {
     limits: o.limits,
     solve: o.solve,
     measure: o.measure,
-    ...(table.observations ? { known: table.observations } : {}),
+    ...(table.observations && !o.remeasure ? { known: table.observations } : {}),
     ...(o.maxMeasurements !== undefined ? { maxMeasurements: o.maxMeasurements } : {}),
   });
   if (verified.status === 'unverified') return { status: 'unverified', problem, held, verified, table };

@@ -40,12 +40,15 @@ function parseConfidence(v: string | undefined): number | undefined {
 
 /**
  * How limits are held: with costs measured (verified), on the prediction, since a measurement settles each answer
- * and a margin would only cost accuracy; without, at the default confidence's upper prediction bound.
+ * and a margin would only cost accuracy; without, at the default confidence's upper prediction bound. A lookup
+ * verifies unless --no-verify; timing on this machine only with --verify.
  */
-export function limitPolicy(s: Session, opts: Pick<SearchOptions, 'confidence' | 'verify'>): { measure?: Measure; confidence?: number } {
-  const measure = opts.verify === false ? undefined : s.measure;
+export function limitPolicy(s: Session, opts: Pick<SearchOptions, 'confidence' | 'verify'>): { measure?: Measure; confidence?: number; remeasure?: boolean } {
+  if (opts.verify && !s.measure) throw new UserError(`--verify: space ${s.name} has nothing to measure costs with (its block table's costs are published, not measured here)`);
+  const timed = s.measuredBy === 'timing';
+  const measure = (opts.verify ?? !timed) ? s.measure : undefined;
   const confidence = parseConfidence(opts.confidence) ?? (measure ? undefined : DEFAULT_CONFIDENCE);
-  return { ...(measure ? { measure } : {}), ...(confidence !== undefined ? { confidence } : {}) };
+  return { ...(measure ? { measure } : {}), ...(confidence !== undefined ? { confidence } : {}), ...(measure && timed ? { remeasure: true } : {}) };
 }
 
 export function registerSearch(program: Command): void {
@@ -62,6 +65,7 @@ export function registerSearch(program: Command): void {
       .option('--solver <s>', 'for the integer program: auto (blocknas branch and bound, HiGHS past a work limit) or highs (HiGHS alone)', 'auto')
       .option('--linear', 'drop the FLOPs scaling of Eq. 5 from the objective (as the released MathNAS search code)')
       .option('--confidence <p>', `hold each limit at this upper prediction bound of its cost (default ${DEFAULT_CONFIDENCE} when costs are not measured)`)
+      .option('--verify', "measure the answer's costs where that means timing on this machine (built-in spaces; seconds per network)")
       .addOption(new Option('--no-verify', 'do not measure the answer\'s costs where measuring is cheap (a tabular benchmark)'))
       .option('--sweep <count>', 'Pareto sweep: solve for <count> limits on latency (or FLOPs) over the feasible range')
       .option('--refine <steps>', "verify: evaluate the model's best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network"),
@@ -99,7 +103,7 @@ export function registerSearch(program: Command): void {
 
 /** The solution of a search that found one; otherwise the one-line reason, as a UserError. */
 function answerOf(found: TableSearch, s: Session): SolvedTableSearch {
-  if (found.status === 'refused') throw new UserError(refusal(found.unreachable, s.units, Boolean(s.measure)));
+  if (found.status === 'refused') throw new UserError(refusal(found.unreachable, s.units, s));
   if (found.status === 'unverified') {
     const v = found.verified;
     throw new UserError(
@@ -115,13 +119,13 @@ function answerOf(found: TableSearch, s: Session): SolvedTableSearch {
   return found as SolvedTableSearch;
 }
 
-function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Record<string, string>>, canMeasure: boolean): string {
+function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Record<string, string>>, s: Session): string {
   const u = unreachable[0]!;
   const unit = units[u.metric] ? ` ${units[u.metric]}` : '';
   const margin = u.held < u.max ? `, held at ${fmt(u.held)}${unit} by its ${Math.round(100 * u.interval!.confidence)} % prediction bound,` : '';
   return (
     `limit ${u.metric} <= ${String(u.max)}${unit}${margin} lies below every network the table was fitted on (lowest measured ${fmt(u.lowestMeasured)}${unit}): ` +
-    `no network can be shown to meet it; raise the limit${canMeasure ? ', or let blocknas measure the answer (drop --no-verify)' : ', or measure networks near it and estimate again'}`
+    `no network can be shown to meet it; raise the limit${!s.measure ? ', or measure networks near it and estimate again' : `, or let blocknas measure the answer (${s.measuredBy === 'timing' ? 'add --verify' : 'drop --no-verify'})`}`
   );
 }
 
@@ -147,7 +151,7 @@ async function sweep(
   // A limit held fixed that search would refuse is refused here too, before any row.
   if (others.length > 0) {
     const fixed = await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits: others, solve, linear, ...policy });
-    if (fixed.status === 'refused') throw new UserError(refusal(fixed.unreachable, s.units, Boolean(s.measure)));
+    if (fixed.status === 'refused') throw new UserError(refusal(fixed.unreachable, s.units, s));
   }
   const problem = problemFromTable(s.table, s.space, s.accuracy, [...others, { metric, max: 1e300 }], { linear, ...(policy.confidence !== undefined ? { confidence: policy.confidence } : {}) });
   const range = await sweepRange(problem, metric);
