@@ -1,5 +1,5 @@
 import type { Metrics } from '../eval/types.js';
-import { radices } from '../space/space.js';
+import { isOwnEffectiveForm, radices } from '../space/space.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 import type { BlockTable, MetricTable } from './block-table-schema.js';
 import { pairFeatureCount } from './encoding.js';
@@ -57,11 +57,8 @@ function unseenInFold(rows: readonly Genome[], folds: number): boolean[] {
   return out;
 }
 
-function isOwnForm(space: SearchSpace, g: Genome): boolean {
-  const eff = space.effective!(g);
-  return eff !== null && eff.every((b, i) => b === g[i]);
-}
 const REPEATS = 3;
+
 
 /** Rows a candidate is fitted on: every measured network, or the connected ones reduced to their effective form. */
 function rowsFor(space: SearchSpace, genomes: readonly Genome[], y: readonly number[], effective: boolean) {
@@ -109,33 +106,37 @@ export function fitCostMetric(
   const y = results.map((r) => r[metric] ?? NaN);
   // Judged where search goes: a space with graph semantics is searched over the networks that are their own
   // effective form (from-table.ts), where the two domains predict the same network and differ only in what they learnt.
-  const judged = genomes.map((g) => !space.effective || isOwnForm(space, g));
-  const splits = cvSplits(genomes.length, seed, REPEATS);
+  const ownForm = isOwnEffectiveForm(space);
+  // Every candidate fits the same networks (rowsFor keeps the connected ones in both domains), so the folds and the
+  // rows each fold cannot judge are the same for all of them.
+  const { idx } = rowsFor(space, genomes, y, false);
+  const pos = new Map(idx.map((i, r) => [i, r]));
+  const judged = idx.map((i) => !ownForm || ownForm(genomes[i]!));
+  const splits = cvSplits(genomes.length, seed, REPEATS).map((split) => {
+    const order = split.filter((i) => pos.has(i)).map((i) => pos.get(i)!);
+    const unseen = unseenInFold(order.map((r) => genomes[idx[r]!]!), FOLDS);
+    return { order, skip: new Set(order.filter((_, k) => unseen[k])) };
+  });
   const scale = Math.max(1e-300, ...y.filter(Number.isFinite).map(Math.abs));
   let best = 0;
   let bestRmse = Infinity;
   let bestResiduals: number[] = [];
   const cvRmse = candidates.map((c, k) => {
-    const { idx, rows, y: yc } = rowsFor(space, genomes, y, c.effective);
+    const { rows, y: yc } = rowsFor(space, genomes, y, c.effective);
     if (rows.length < 2 * FOLDS) return NaN;
     let sq = 0;
     let count = 0;
     let residuals: number[] = [];
-    splits.forEach((split, s) => {
-      // The same split of networks for every candidate; a candidate skips the rows it cannot use.
-      const pos = new Map(idx.map((i, r) => [i, r]));
-      const order = split.filter((i) => pos.has(i)).map((i) => pos.get(i)!);
+    splits.forEach(({ order, skip }, s) => {
       const oof = outOfFold(radix, rows, yc, c.fit, order, FOLDS);
-      const unseen = unseenInFold(order.map((r) => genomes[idx[r]!]!), FOLDS);
-      const skip = new Set(order.filter((_, k) => unseen[k]));
       const res: number[] = [];
-      idx.forEach((i, r) => {
-        if (!judged[i] || skip.has(r)) return;
+      for (let r = 0; r < rows.length; r++) {
+        if (!judged[r] || skip.has(r)) continue;
         const e = yc[r]! - oof[r]!;
         sq += e * e;
         count++;
         res.push(e);
-      });
+      }
       if (s === 0) residuals = res;
     });
     const rmse = Math.sqrt(sq / Math.max(1, count));

@@ -108,3 +108,15 @@ export function* allGenomes(radix: readonly number[]): Generator<number[]> {
 export function genomeKey(g: Genome): string {
   return g.join(',');
 }
+
+/**
+ * Accepts architectures that are their own effective form (every block can reach the output), for spaces with
+ * graph semantics. A base network with a dead block would measure nothing when that block is switched.
+ */
+export function isOwnEffectiveForm(space: SearchSpace): ((g: Genome) => boolean) | undefined {
+  if (!space.effective) return undefined;
+  return (g) => {
+    const e = space.effective!(g);
+    return e !== null && e.every((b, i) => b === g[i]);
+  };
+}

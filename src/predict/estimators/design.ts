@@ -123,14 +123,3 @@ export function dedupe(gs: readonly Genome[]): Genome[] {
   });
 }
 
-/**
- * Accepts architectures that are their own effective form (every block can reach the output), for spaces with
- * graph semantics. A base network with a dead block would measure nothing when that block is switched.
- */
-export function isOwnEffectiveForm(space: SearchSpace): ((g: Genome) => boolean) | undefined {
-  if (!space.effective) return undefined;
-  return (g) => {
-    const e = space.effective!(g);
-    return e !== null && genomeKey(e) === genomeKey(g);
-  };
-}

@@ -3,7 +3,8 @@ import type { Metrics } from '../../eval/types.js';
 import type { Genome } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
 import { additive, type AdditiveModel } from '../model.js';
-import { averageFlopsBase, baseRng, isOwnEffectiveForm, switchNetworks } from './design.js';
+import { isOwnEffectiveForm } from '../../space/space.js';
+import { averageFlopsBase, baseRng, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
 import { estimatedTable, type Estimator } from './types.js';
 

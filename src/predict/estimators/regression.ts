@@ -1,11 +1,11 @@
 import type { Metrics } from '../../eval/types.js';
 import { createOracle } from '../../eval/oracle.js';
 import { createRng } from '../../random.js';
-import { genomeKey, radices } from '../../space/space.js';
+import { genomeKey, isOwnEffectiveForm, radices } from '../../space/space.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
 import { defaultCandidates, fitBlocks, type Copies, type RidgeCandidate } from '../fit.js';
-import { averageFlopsBase, baseRng, coveringNetworks, isOwnEffectiveForm, sampleGenome, switchNetworks } from './design.js';
+import { averageFlopsBase, baseRng, coveringNetworks, sampleGenome, switchNetworks } from './design.js';
 import { disconnectedMetrics } from './graph.js';
 import { costCandidates, describeCostCandidate, fitCostMetric } from '../cost-model.js';
 import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';

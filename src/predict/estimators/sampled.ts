@@ -4,7 +4,8 @@ import { createRng } from '../../random.js';
 import type { Genome } from '../../space/types.js';
 import type { MetricTable } from '../block-table.js';
 import { additive } from '../model.js';
-import { averageFlopsBase, baseRng, isOwnEffectiveForm, dedupe, sampleGenome } from './design.js';
+import { isOwnEffectiveForm } from '../../space/space.js';
+import { averageFlopsBase, baseRng, dedupe, sampleGenome } from './design.js';
 import { disconnectedAccuracy } from './graph.js';
 import { estimatedTable, type EstimateRequest, type Estimator } from './types.js';
 
