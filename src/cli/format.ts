@@ -1,3 +1,5 @@
+import { fmt } from '../number-format.js';
+
 /** Plain-text table for people: right-aligned numbers, left-aligned text. */
 export function renderTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = [header, ...rows].map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)));
@@ -8,14 +10,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function fmt(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return String(x);
-  const a = Math.abs(x);
-  if (a >= 1000) return x.toFixed(1);
-  if (a >= 1) return x.toPrecision(digits + 1).replace(/\.?0+$/, '');
-  return x.toPrecision(digits);
-}
+export { fmt } from '../number-format.js';
 
 export function printJson(data: unknown): void {
   process.stdout.write(JSON.stringify(data, null, 1) + '\n');

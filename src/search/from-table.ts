@@ -54,6 +54,12 @@ export function holdLimits(table: BlockTable, limits: readonly LimitSpec[], conf
   });
 }
 
+function objectiveTable(table: BlockTable, objectiveMetric: string): MetricTable {
+  const obj = table.metrics.find((m) => m.metric === objectiveMetric);
+  if (!obj) throw new UserError(`block table has no ${objectiveMetric} to maximise`);
+  return obj;
+}
+
 /**
  * Eq. 6 from a block table: maximise the predicted objective metric, one block per node, each limited metric's
  * prediction at most its held limit (holdLimits). A graph-aware objective or cost searches the effective
@@ -67,15 +73,26 @@ export function problemFromTable(
   limits: readonly LimitSpec[],
   { linear = false, confidence }: FromTableOptions = {},
 ): Problem {
-  const obj = table.metrics.find((m) => m.metric === objectiveMetric);
-  if (!obj) throw new UserError(`block table has no ${objectiveMetric} to maximise`);
-  const held = holdLimits(table, limits, confidence);
-  const limitModels: Limit[] = held.map(({ metric, held: max }) => {
-    const t = limitTable(table, metric);
+  objectiveTable(table, objectiveMetric);
+  return problemFromHeld(table, space, objectiveMetric, holdLimits(table, limits, confidence), { linear });
+}
+
+/** problemFromTable for limits already held (holdLimits): each prediction at most its held bound. */
+export function problemFromHeld(
+  table: BlockTable,
+  space: SearchSpace,
+  objectiveMetric: string,
+  held: readonly HeldLimit[],
+  { linear = false }: Pick<FromTableOptions, 'linear'> = {},
+): Problem {
+  const obj = objectiveTable(table, objectiveMetric);
+  const tables = held.map((h) => limitTable(table, h.metric));
+  const limitModels: Limit[] = held.map(({ metric, held: max }, k) => {
+    const t = tables[k]!;
     return { metric, model: { intercept: t.intercept, values: t.values }, ...(t.pairs?.length ? { pairs: t.pairs } : {}), max };
   });
   const rules = [...space.rules];
-  const graphMetric = [obj, ...limits.map((l) => limitTable(table, l.metric))].find((t) => t.graph);
+  const graphMetric = [obj, ...tables].find((t) => t.graph);
   if (graphMetric) {
     if (!space.effectiveRules) throw new UserError(`space ${space.name} cannot search a graph-aware table (${graphMetric.metric})`);
     rules.push(...space.effectiveRules);

@@ -6,9 +6,10 @@ import { predictMetric } from '../predict/predict.js';
 import { genomeKey } from '../space/space.js';
 import type { CouplingRule, Genome, SearchSpace } from '../space/types.js';
 import { problemFromTable, type LimitSpec } from './from-table.js';
+import { limitTolerance } from './common.js';
 import { noGood } from './no-good.js';
 import type { Problem, Solution } from './problem.js';
-import type { Measure } from './verify.js';
+import { meetsLimits, type Measure } from './verify.js';
 
 /** Measured optima skipped per step before giving up (the model then agrees with the measurements). */
 const MAX_CUTS = 50;
@@ -78,7 +79,7 @@ export async function refineSearch(o: RefineOptions): Promise<RefineResult> {
       costs.set(key, m!);
       screened.measured++;
     }
-    return o.limits.some((l) => m![l.metric]! > l.max + 1e-9 * Math.max(1, Math.abs(l.max)));
+    return !meetsLimits(o.limits, m!);
   };
   for (let k = 0; k < o.steps; k++) {
     const t = table.metrics.find((m) => m.metric === o.objective)!;
@@ -146,7 +147,7 @@ function bestMeasured(table: BlockTable, o: RefineOptions, genomes: Genome[], re
   genomes.forEach((_, i) => {
     const v = results[i]![o.objective]!;
     if (!(v > bestValue)) return;
-    if (o.limits.every((l) => valueOf(i, l.metric) <= l.max + 1e-9 * Math.max(1, Math.abs(l.max)))) {
+    if (o.limits.every((l) => valueOf(i, l.metric) <= l.max + limitTolerance(l.max))) {
       best = i;
       bestValue = v;
     }

@@ -1,8 +1,9 @@
+import { fmt } from '../number-format.js';
 import type { BlockTable } from '../predict/block-table.js';
 import { withResiduals } from '../predict/cost-model.js';
 import { measuredRange } from '../predict/measured-range.js';
 import type { SearchSpace } from '../space/types.js';
-import { holdLimits, problemFromTable, type HeldLimit, type LimitSpec } from './from-table.js';
+import { holdLimits, problemFromHeld, type HeldLimit, type LimitSpec } from './from-table.js';
 import type { Problem, Solution } from './problem.js';
 import { verifiedSearch, type Measure, type VerifiedSearch } from './verify.js';
 
@@ -48,6 +49,28 @@ export type TableSearch =
   /** Verification used up its measurements before a network met the limits. */
   | { readonly status: 'unverified'; readonly problem: Problem; readonly held: readonly HeldLimit[]; readonly verified: VerifiedSearch; readonly table: BlockTable };
 
+/** The held limits whose bound lies below every network the table was fitted on: no network can be shown to meet them. */
+export function unreachableLimits(table: BlockTable, held: readonly HeldLimit[]): UnreachableLimit[] {
+  return held.flatMap((h) => {
+    const r = measuredRange(table, h.metric);
+    return r && h.held < r.min ? [{ ...h, lowestMeasured: r.min }] : [];
+  });
+}
+
+/**
+ * One line saying why a limit is refused (no flags: callers add how to proceed), e.g. `limit latency:wasm <= 1.5 ms,
+ * held at -0.22 ms by its 95 % prediction bound, lies below every network the table was fitted on (lowest measured
+ * 2.211 ms): no network can be shown to meet it`.
+ */
+export function describeUnreachable(u: UnreachableLimit, units: Readonly<Record<string, string>> = {}): string {
+  const unit = units[u.metric] ? ` ${units[u.metric]}` : '';
+  const bound = u.interval && u.held < u.max ? `, held at ${fmt(u.held)}${unit} by its ${Math.round(100 * u.interval.confidence)} % prediction bound,` : '';
+  return (
+    `limit ${u.metric} <= ${String(u.max)}${unit}${bound} lies below every network the table was fitted on ` +
+    `(lowest measured ${fmt(u.lowestMeasured)}${unit}): no network can be shown to meet it`
+  );
+}
+
 /**
  * Search a block table under limits that hold: each limit is held at the upper bound of its cost's prediction
  * interval (when a confidence is given), a prediction below every measured network is not trusted (the limit is
@@ -58,16 +81,10 @@ export async function searchTable(o: TableSearchOptions): Promise<TableSearch> {
   const table = withResiduals(o.table, o.space, o.limits.map((l) => l.metric));
   const held = holdLimits(table, o.limits, o.confidence);
   if (!o.measure) {
-    const unreachable = held.flatMap((h) => {
-      const r = measuredRange(table, h.metric);
-      return r && h.held < r.min ? [{ ...h, lowestMeasured: r.min }] : [];
-    });
+    const unreachable = unreachableLimits(table, held);
     if (unreachable.length > 0) return { status: 'refused', unreachable, held, table };
   }
-  const problem = problemFromTable(table, o.space, o.objective, o.limits, {
-    linear: o.linear ?? false,
-    ...(o.confidence !== undefined ? { confidence: o.confidence } : {}),
-  });
+  const problem = problemFromHeld(table, o.space, o.objective, held, { linear: o.linear ?? false });
   if (!o.measure) {
     const solution = await o.solve(problem);
     return { status: solution.genome ? 'found' : 'infeasible', problem, held, solution, verified: null, table };

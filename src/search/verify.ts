@@ -1,6 +1,7 @@
 import { genomeKey } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import type { LimitSpec } from './from-table.js';
+import { limitTolerance } from './common.js';
 import { noGood } from './no-good.js';
 import type { Problem, Solution } from './problem.js';
 
@@ -51,9 +52,9 @@ export interface VerifiedSearch {
   readonly solveMs: number;
 }
 
-function meetsAll(limits: readonly LimitSpec[], m: Readonly<Record<string, number>>): boolean {
-  // The same relative slack the solvers give a limit (common.ts limitTolerance), so a cost on the limit meets it.
-  return limits.every((l) => (m[l.metric] ?? NaN) <= l.max + 1e-9 * Math.max(1, Math.abs(l.max)));
+/** Whether measured costs meet every limit, with the slack the solvers give a limit, so a cost on the limit meets it. */
+export function meetsLimits(limits: readonly LimitSpec[], m: Readonly<Record<string, number>>): boolean {
+  return limits.every((l) => (m[l.metric] ?? NaN) <= l.max + limitTolerance(l.max));
 }
 
 /**
@@ -86,7 +87,7 @@ export async function verifiedSearch(o: VerifyOptions): Promise<VerifiedSearch> 
       [m] = await o.measure([g], metrics);
       measurements++;
     }
-    const meets = meetsAll(o.limits, m!);
+    const meets = meetsLimits(o.limits, m!);
     checks.push({ genome: g, measured: m!, fresh, meets });
     if (meets) return { status: 'verified', solution, measured: m!, checks, measurements, solveMs };
     cuts.push(noGood(g));

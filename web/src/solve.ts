@@ -3,7 +3,7 @@ import { DEFAULT_CONFIDENCE } from '../../src/predict/interval.js';
 import { explainInfeasible } from '../../src/search/explain.js';
 import type { HeldLimit, LimitSpec } from '../../src/search/from-table.js';
 import { solveIlp } from '../../src/search/ilp.js';
-import { searchTable as searchBlockTable } from '../../src/search/table-search.js';
+import { describeUnreachable, searchTable as searchBlockTable } from '../../src/search/table-search.js';
 import type { Genome } from '../../src/space/types.js';
 import { unitOf, type LoadedTable } from './table.js';
 
@@ -37,11 +37,7 @@ export async function searchTable(
   const t0 = performance.now();
   const found = await searchBlockTable({ table: loaded.table, space: loaded.space, objective, limits, solve: (p) => solveIlp(p), confidence: DEFAULT_CONFIDENCE });
   const ms = performance.now() - t0;
-  if (found.status === 'refused') {
-    const u = found.unreachable[0]!;
-    const message = `limit ${u.metric} <= ${u.max} ${units[u.metric] ?? ''}: its held bound lies below every network the table was fitted on (lowest measured ${u.lowestMeasured}); no network can be shown to meet it`;
-    return { status: 'infeasible', message, ms };
-  }
+  if (found.status === 'refused') return { status: 'infeasible', message: describeUnreachable(found.unreachable[0]!, units), ms };
   if (found.status !== 'found') {
     if (found.status === 'unverified') throw new Error('the page measures nothing, so nothing is unverified');
     return { status: 'infeasible', message: explainInfeasible(found.problem, found.solution, units), ms };

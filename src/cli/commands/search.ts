@@ -3,17 +3,16 @@ import { DEFAULT_BUILTIN_SPACE } from '../../builtin/spaces.js';
 import { UserError } from '../../errors.js';
 import { solveExhaustive, spaceSizeOf } from '../../search/exhaustive.js';
 import { explainInfeasible } from '../../search/explain.js';
-import { problemFromTable, type LimitSpec } from '../../search/from-table.js';
+import { holdLimits, problemFromTable, type LimitSpec } from '../../search/from-table.js';
 import { warmUpHighs } from '../../search/highs.js';
 import { solveIlp } from '../../search/ilp.js';
 import { sweepLimits, sweepRange } from '../../search/pareto.js';
 import type { Problem, Solution } from '../../search/problem.js';
 import { refineSearch } from '../../search/refine.js';
-import { searchTable, type SolvedTableSearch, type TableSearch, type UnreachableLimit } from '../../search/table-search.js';
+import { describeUnreachable, searchTable, unreachableLimits, type SolvedTableSearch, type TableSearch, type UnreachableLimit } from '../../search/table-search.js';
 import type { Measure } from '../../search/verify.js';
-import { metricTable } from '../../predict/block-table.js';
 import { withResiduals } from '../../predict/cost-model.js';
-import { costInterval, DEFAULT_CONFIDENCE } from '../../predict/interval.js';
+import { DEFAULT_CONFIDENCE } from '../../predict/interval.js';
 import { measuredRange } from '../../predict/measured-range.js';
 import { radices } from '../../space/space.js';
 import { fmt, printJson, renderTable } from '../format.js';
@@ -120,13 +119,8 @@ function answerOf(found: TableSearch, s: Session): SolvedTableSearch {
 }
 
 function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Record<string, string>>, s: Session): string {
-  const u = unreachable[0]!;
-  const unit = units[u.metric] ? ` ${units[u.metric]}` : '';
-  const margin = u.held < u.max ? `, held at ${fmt(u.held)}${unit} by its ${Math.round(100 * u.interval!.confidence)} % prediction bound,` : '';
-  return (
-    `limit ${u.metric} <= ${String(u.max)}${unit}${margin} lies below every network the table was fitted on (lowest measured ${fmt(u.lowestMeasured)}${unit}): ` +
-    `no network can be shown to meet it; raise the limit${!s.measure ? ', or measure networks near it and estimate again' : `, or let blocknas measure the answer (${s.measuredBy === 'timing' ? 'add --verify' : 'drop --no-verify'})`}`
-  );
+  const how = !s.measure ? ', or measure networks near it and estimate again' : `, or let blocknas measure the answer (${s.measuredBy === 'timing' ? 'add --verify' : 'drop --no-verify'})`;
+  return `${describeUnreachable(unreachable[0]!, units)}; raise the limit${how}`;
 }
 
 /** Refinement, its candidates screened by their measured costs when costs are measured (verified). */
@@ -149,17 +143,17 @@ async function sweep(
   if (!metric || !s.table.metrics.some((t) => t.metric === metric)) throw new UserError(`--sweep: the block table of ${s.name} has no latency or FLOPs to sweep`);
   const others = limits.filter((l) => l.metric !== metric);
   // A limit held fixed that search would refuse is refused here too, before any row.
-  if (others.length > 0) {
-    const fixed = await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits: others, solve, linear, ...policy });
-    if (fixed.status === 'refused') throw new UserError(refusal(fixed.unreachable, s.units, s));
-  }
+  const unreachable = policy.measure ? [] : unreachableLimits(s.table, holdLimits(s.table, others, policy.confidence));
+  if (unreachable.length > 0) throw new UserError(refusal(unreachable, s.units, s));
   const problem = problemFromTable(s.table, s.space, s.accuracy, [...others, { metric, max: 1e300 }], { linear, ...(policy.confidence !== undefined ? { confidence: policy.confidence } : {}) });
   const range = await sweepRange(problem, metric);
   if (!range) throw new UserError('--sweep: no architecture satisfies the other limits');
   // Limits below every measured network would be met only by extrapolation: without measurements they are not swept.
   const floor = policy.measure ? null : (measuredRange(s.table, metric)?.min ?? null);
-  const interval = policy.confidence !== undefined ? costInterval(metricTable(s.table, metric), policy.confidence) : null;
-  const margin = interval ? Math.max(0, interval.upper) : 0;
+  // What holding a limit on the swept metric takes off it (holdLimits' margin; 0 when held on the prediction).
+  const [sweptHeld] = holdLimits(s.table, [{ metric, max: 0 }], policy.confidence);
+  const { interval } = sweptHeld!;
+  const margin = -sweptHeld!.held;
   if (floor !== null && range.max + margin < floor) {
     throw new UserError(
       `--sweep: under the other limits every network is predicted at ${metric} <= ${fmt(range.max)}, below every measured network ` +
