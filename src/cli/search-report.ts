@@ -72,6 +72,48 @@ export function intervalText(c: ReportedCost): string {
   return lo === '0' && hi === '0' ? '±0' : `-${lo} / +${hi}`;
 }
 
+/**
+ * The metrics of a prediction as a table: each cost as reported (floored, with its interval column when any cost has
+ * one), the true value where known, and the unit when `units` is given.
+ */
+export function metricRows(
+  table: Session['table'],
+  predicted: Readonly<Record<string, number>>,
+  costs: readonly ReportedCost[],
+  truth: Readonly<Record<string, number>> | undefined,
+  units?: Readonly<Record<string, string>>,
+): { header: string[]; rows: (string | number)[][] } {
+  const confidence = costs.find((c) => c.interval)?.interval!.confidence;
+  const header = ['metric', 'predicted', ...(confidence !== undefined ? [`interval (${Math.round(100 * confidence)} %)`] : []), ...(truth ? ['true'] : []), ...(units ? ['unit'] : [])];
+  const rows = table.metrics.map((t) => {
+    const c = costs.find((x) => x.metric === t.metric);
+    return [
+      t.metric,
+      c ? c.predicted : predicted[t.metric]!,
+      ...(confidence !== undefined ? [c ? intervalText(c) : ''] : []),
+      ...(truth ? [truth[t.metric]!] : []),
+      ...(units ? [units[t.metric] ?? ''] : []),
+    ];
+  });
+  return { header, rows };
+}
+
+/** Warnings for reported costs outside the range measured on the table's networks: the model extrapolates there. */
+export function costWarnings(table: Session['table'], costs: readonly ReportedCost[], units: Readonly<Record<string, string>> = {}): string[] {
+  const unit = (m: string) => (units[m] ? ` ${units[m]}` : '');
+  return costs.flatMap((c) => {
+    const r = measuredRange(table, c.metric);
+    if (!r) return [];
+    if (c.below !== undefined) {
+      return [`predicted ${c.metric} ${fmt(c.below)}${unit(c.metric)} lies below every measured network (lowest ${fmt(r.min)}${unit(c.metric)}): shown floored there; the block model extrapolates`];
+    }
+    if (c.predicted > r.max) {
+      return [`predicted ${c.metric} ${fmt(c.predicted)}${unit(c.metric)} lies above every measured network (highest ${fmt(r.max)}${unit(c.metric)}): the block model extrapolates`];
+    }
+    return [];
+  });
+}
+
 export function reportSearch(
   s: Session,
   found: SolvedTableSearch,
@@ -88,10 +130,6 @@ export function reportSearch(
   const solve = { method: sol.method, provenOptimal: sol.status === 'optimal', ms: sol.solveMs, solverCalls: sol.iterations, rules: problem.rules.length, solverLoadMs: warmMs };
   const confidence = found.held.find((h) => h.interval)?.interval?.confidence ?? DEFAULT_CONFIDENCE;
   const costs = reportedCosts(table, s.accuracy, chosen.predicted, confidence);
-  const above = costs.flatMap((c) => {
-    const r = measuredRange(table, c.metric);
-    return r && c.predicted > r.max ? [{ ...c, max: r.max }] : [];
-  });
   const v = found.verified;
   const verification = v && {
     measured: v.measured,
@@ -114,14 +152,7 @@ export function reportSearch(
     const screened = refined.screened.measured > 0 ? `; ${refined.screened.cut} candidates cut off by their measured costs first (${refined.screened.measured} cost measurements)` : '';
     console.log(`refined:   ${refined.added} more networks evaluated while searching (${refined.table.evaluated} in all); the chosen one is the best measured${screened}`);
   }
-  const withInterval = costs.some((c) => c.interval);
-  const pct = `${Math.round(100 * confidence)} %`;
-  const header = ['metric', 'predicted', ...(withInterval ? [`interval (${pct})`] : []), ...(chosen.true ? ['true'] : []), 'unit'];
-  const rows = table.metrics.map((t) => {
-    const c = costs.find((x) => x.metric === t.metric);
-    const iv = c ? intervalText(c) : '';
-    return [t.metric, c ? c.predicted : chosen.predicted[t.metric]!, ...(withInterval ? [iv] : []), ...(chosen.true ? [chosen.true[t.metric]!] : []), u[t.metric] ?? ''];
-  });
+  const { header, rows } = metricRows(table, chosen.predicted, costs, chosen.true, u);
   console.log(renderTable(header, rows).replace(/^/gm, '  '));
   if (verification) {
     const cut = verification.cutOff.length;
@@ -138,14 +169,7 @@ export function reportSearch(
     console.log(`regret:    ${fmt(verdict.regret)} accuracy points`);
   } else if (verdict) console.log('true best: no architecture meets the limits on its true metrics');
   if (verdict && verdict.trueLimitsViolated.length > 0) console.log(`warning:   the chosen architecture's true ${verdict.trueLimitsViolated.join(', ')} exceeds the limit`);
-  for (const c of costs) {
-    if (c.below === undefined) continue;
-    const r = measuredRange(table, c.metric)!;
-    console.log(`warning:   predicted ${c.metric} ${fmt(c.below)}${unit(c.metric)} lies below every measured network (lowest ${fmt(r.min)}${unit(c.metric)}): shown floored there; the block model extrapolates`);
-  }
-  for (const c of above) {
-    console.log(`warning:   predicted ${c.metric} ${fmt(c.predicted)}${unit(c.metric)} lies above every measured network (highest ${fmt(c.max)}${unit(c.metric)}): the block model extrapolates`);
-  }
+  for (const w of costWarnings(table, costs, u)) console.log(`warning:   ${w}`);
   const how = sol.method === 'exhaustive' ? 'exhaustive enumeration' : `integer program, proven optimal, ${sol.iterations} solve${sol.iterations > 1 ? 's (Dinkelbach)' : ''}`;
   const load = warmMs > 0 ? ` (loading HiGHS WebAssembly took ${warmMs.toFixed(0)} ms more)` : '';
   const solves = v && v.checks.length > 1 ? `, ${v.checks.length} solves with the cut-off networks excluded` : '';

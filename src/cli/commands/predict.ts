@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { predict } from '../../predict/predict.js';
 import { productSize } from '../../space/space.js';
-import { fmt, printJson, renderTable } from '../format.js';
+import { printJson, renderTable } from '../format.js';
 import { withCommon } from '../options.js';
-import { describe, intervalText, reportedCosts } from '../search-report.js';
+import { costWarnings, describe, metricRows, reportedCosts } from '../search-report.js';
 import { withResiduals } from '../../predict/cost-model.js';
 import { DEFAULT_CONFIDENCE } from '../../predict/interval.js';
 import { openSession, type CommonOptions } from '../session.js';
@@ -34,15 +34,8 @@ export function registerPredict(program: Command): void {
     const costs = reportedCosts(table, s.accuracy, d.predicted, DEFAULT_CONFIDENCE);
     if (opts.json) return printJson({ ...d, costs, estimator: s.table.estimator, evaluated: s.table.evaluated });
     console.log(`${d.arch}${d.index !== undefined ? ` (index ${d.index})` : ''}; ${s.table.estimator}, ${s.table.evaluated} networks evaluated`);
-    const withInterval = costs.some((c) => c.interval);
-    const rows = table.metrics.map((t) => {
-      const c = costs.find((x) => x.metric === t.metric);
-      return [t.metric, c ? c.predicted : d.predicted[t.metric]!, ...(withInterval ? [c ? intervalText(c) : ''] : []), ...(d.true ? [d.true[t.metric]!] : [])];
-    });
-    const header = ['metric', 'predicted', ...(withInterval ? [`interval (${Math.round(100 * DEFAULT_CONFIDENCE)} %)`] : []), ...(d.true ? ['true'] : [])];
+    const { header, rows } = metricRows(table, d.predicted, costs, d.true);
     console.log(renderTable(header, rows));
-    for (const c of costs) {
-      if (c.below !== undefined) console.log(`warning: predicted ${c.metric} ${fmt(c.below)} lies below every measured network: shown floored at the lowest measurement`);
-    }
+    for (const w of costWarnings(table, costs, s.units)) console.log(`warning: ${w}`);
   });
 }
