@@ -1,0 +1,38 @@
+/**
+ * blocknas's public entry point (`import { searchTable } from 'blocknas'`): spaces, benchmarks, block tables and
+ * their estimation, prediction with intervals, and search under limits that hold. The CLI is built on these; the
+ * rest of the library is reached by path until the API is widened (issue 19).
+ */
+export { UserError } from './errors.js';
+export type { Genome, SearchSpace, CouplingRule, BlockNode, Block } from './space/types.js';
+export { createSpace, isOwnEffectiveForm } from './space/space.js';
+export { createNb201Space } from './spaces/nb201/space.js';
+export { builtinSpace, shippedTablePath } from './builtin/spaces.js';
+export { loadBenchmark } from './benchmarks/registry.js';
+export type { TabularBenchmark } from './benchmarks/types.js';
+export type { Evaluator, Metrics } from './eval/types.js';
+
+export { readBlockTable, parseBlockTable, type BlockTable, type MetricTable } from './predict/block-table.js';
+export { ESTIMATORS, type Estimator, type EstimateRequest } from './predict/estimators/index.js';
+export { predict, predictMetric } from './predict/predict.js';
+export { costCandidates, fitCostMetric, withResiduals, type CostCandidate, type FittedCost } from './predict/cost-model.js';
+export { conformalQuantile, costInterval, DEFAULT_CONFIDENCE, type Interval } from './predict/interval.js';
+export { floorCost, measuredRange } from './predict/measured-range.js';
+
+export type { Limit, Problem, Solution } from './search/problem.js';
+export { holdLimits, problemFromHeld, problemFromTable, type HeldLimit, type LimitSpec } from './search/from-table.js';
+export { solveIlp, type IlpOptions } from './search/ilp.js';
+export { solveExhaustive } from './search/exhaustive.js';
+export { explainInfeasible } from './search/explain.js';
+export { noGood } from './search/no-good.js';
+export { meetsLimits, verifiedSearch, type Measure, type VerifiedSearch, type VerifyOptions } from './search/verify.js';
+export {
+  describeUnreachable,
+  searchTable,
+  unreachableLimits,
+  type SolvedTableSearch,
+  type TableSearch,
+  type TableSearchOptions,
+  type UnreachableLimit,
+} from './search/table-search.js';
+export { refineSearch, type RefineOptions, type RefineResult } from './search/refine.js';
