@@ -66,8 +66,8 @@ function rowsFor(space: SearchSpace, genomes: readonly Genome[], y: readonly num
   const rows: Genome[] = [];
   genomes.forEach((g, i) => {
     if (!Number.isFinite(y[i])) return;
-    // A disconnected network is one value, not a sum of blocks (raspi4 runs every one in 0.011 ms): it stays out
-    // of every fit and the table gives it its measured cost.
+    // A disconnected network is one value, not a sum of blocks (a device may skip it altogether): it stays out of
+    // every fit and the table gives it its measured cost where the device treats it apart.
     const eff = space.effective ? space.effective(g) : g;
     if (!eff) return;
     const r = effective ? eff : g;
@@ -90,8 +90,8 @@ export interface FittedCost {
  * connected ones), and keeps the chosen candidate's out-of-fold residuals (measured − predicted, one
  * per network, from the first split) for prediction intervals (interval.ts). `disconnected` is a network with no
  * input-to-output path and its measured cost: when it runs faster than every connected network and off the model
- * (raspi4: 0.012 ms), the device treats disconnected networks apart and the table gives them that cost; an
- * effective-form table always does (NaN when none was measured).
+ * (raspi4, docs/notes/2026-12-07-limits.md), the device treats disconnected networks apart and the table gives them
+ * that cost; an effective-form table always does (NaN when none was measured).
  */
 export function fitCostMetric(
   space: SearchSpace,
@@ -148,8 +148,8 @@ export function fitCostMetric(
   const { rows, y: yc } = rowsFor(space, genomes, y, chosen.effective);
   const fit = fitCandidate(radix, rows, yc, chosen.fit);
   const plain: MetricTable = { metric, intercept: fit.intercept, values: fit.values, ...(chosen.fit.pairs ? { pairs: fit.pairs } : {}) };
-  // A device that skips a disconnected network runs it faster than any connected one and off the model (raspi4:
-  // 0.012 ms, predicted 4.7); one that runs its blocks (fpga) keeps it in the sum.
+  // A device that skips a disconnected network runs it faster than any connected one and off the model (raspi4);
+  // one that runs its blocks (fpga) keeps it in the sum.
   const lowest = Math.min(...yc);
   const apart =
     disconnected !== undefined &&

@@ -221,10 +221,10 @@ function productRows(b: ModelBuilder, { i, j, y }: Product, x: number[][]): void
  * The same polytope with row 0 and column 0 of y substituted out: y_a0 = x_ia − Σ_{b>0} y_ab,
  * y_0b = x_jb − Σ_{a>0} y_ab and y_00 = x_i0 − Σ_{b>0} y_0b, each kept >= 0 by an inequality (compactProductRows).
  * The LP bound is identical, but (r−1)(s−1) columns and r+s−1 inequalities replace r·s columns and r+s equalities,
- * which made HiGHS's search markedly cheaper on the NB201 pair problems (ilp.ts). y's cost becomes the double
- * difference C_ab − C_a0 − C_0b + C_00, zero for an additive table, and the rest moves onto x. Which index goes is
- * free; block 0 measured a little faster than the last block (total time over 40 problems 1166 vs 1528 ms and 547
- * vs 615 ms in one run), plausibly because NB201's rules are about block 0, which then keeps no y columns of its own.
+ * which made HiGHS's search markedly cheaper on the NB201 pair problems. y's cost becomes the double difference
+ * C_ab − C_a0 − C_0b + C_00, zero for an additive table, and the rest moves onto x. Which index goes is free; block 0
+ * measured a little faster than the last block, plausibly because NB201's rules are about block 0, which then keeps
+ * no y columns of its own (docs/notes/2026-12-07-solver-history.md).
  */
 function compactProductColumns(b: ModelBuilder, i: number, j: number, cost: number[][], x: number[][]): number[][] {
   const xi = x[i]!;
