@@ -2,7 +2,7 @@ import type { TabularBenchmark } from '../src/benchmarks/types.js';
 import { createRng, shuffle } from '../src/random.js';
 import { radices } from '../src/space/space.js';
 import { kendallTau } from '../src/stats/kendall.js';
-import { cellsWithMetric } from '../src/surrogate/bench.js';
+import { cellsWithMetric } from './surrogate-bench.js';
 import { DEFAULT_HYPER_ROWS, gaussianProcess } from '../src/surrogate/gp.js';
 import { section, table } from './common.js';
 

@@ -5,8 +5,8 @@ import {
   hatLatencyCheck,
   type Funnel,
   type HatCheckResult,
-} from '../src/benchmarks/hat-latency-check.js';
-import { MATHNAS_TASK } from '../src/benchmarks/hat-latency-check-rows.js';
+} from './hat-latency-check.js';
+import { MATHNAS_TASK } from './hat-latency-check-rows.js';
 import { ST_DEVICES } from '../src/benchmarks/mathnas-supertransformer.js';
 import { section, table } from './common.js';
 

@@ -1,4 +1,4 @@
-import { mathnasReproduction } from '../src/benchmarks/mathnas-repro.js';
+import { mathnasReproduction } from './mathnas-repro-check.js';
 import { warmUpHighs } from '../src/search/highs.js';
 import { median } from '../src/stats/summary.js';
 import { section, table } from './common.js';

@@ -1,6 +1,6 @@
 import { loadNb201 } from '../src/benchmarks/nb201.js';
 import { benchDataDir, section, table, timeIt } from './common.js';
-import { benchSurrogates, surrogateBenchTable } from '../src/surrogate/bench.js';
+import { benchSurrogates, surrogateBenchTable } from './surrogate-bench.js';
 import { benchJacobCov, printJacobCovBench } from './zc-jacov.js';
 import { benchTraining } from './tfjs-train.js';
 import { benchEstimators } from './nb201-estimators.js';

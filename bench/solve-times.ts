@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { mathnasReproduction } from '../src/benchmarks/mathnas-repro.js';
+import { mathnasReproduction } from './mathnas-repro-check.js';
 import { MATHNAS_DATASET, mathnasTable, type MathnasSpaceName } from '../src/benchmarks/mathnas-tables.js';
 import { loadNb201 } from '../src/benchmarks/nb201.js';
 import type { TabularBenchmark } from '../src/benchmarks/types.js';

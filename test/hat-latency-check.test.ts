@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sumCounts, sumProfile, sumProfiles, type LayerOption } from '../src/benchmarks/hat-latency-check-dp.js';
-import { compareRows, hatLatencyCheck, loadHatCheck, selectRows, type HatCheckData } from '../src/benchmarks/hat-latency-check.js';
+import { sumCounts, sumProfile, sumProfiles, type LayerOption } from '../bench/hat-latency-check-dp.js';
+import { compareRows, hatLatencyCheck, loadHatCheck, selectRows, type HatCheckData } from '../bench/hat-latency-check.js';
 import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
 import { predictMetric } from '../src/predict/predict.js';
 import { createRng } from '../src/random.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mathnasReproduction, type ReproRow } from '../src/benchmarks/mathnas-repro.js';
+import { mathnasReproduction, type ReproRow } from '../bench/mathnas-repro-check.js';
 import { limitTolerance } from '../src/search/common.js';
 import { assertClose } from './helpers/assert.js';
 import { DATA_DIR, needsData } from './helpers/data.js';

@@ -9,7 +9,7 @@ import { solveExhaustive } from '../src/search/exhaustive.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { lagrangeMultipliers } from '../src/search/lagrange.js';
 import { objectiveValue, type Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 import { genomes, programOf } from './helpers/choice.js';
 import { assertClose } from './helpers/assert.js';
 

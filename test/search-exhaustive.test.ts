@@ -5,7 +5,7 @@ import { createRng } from '../src/random.js';
 import { allGenomes, satisfiesRules } from '../src/space/space.js';
 import { enumerationFeasibleLimit, solveExhaustive, spaceSizeOf } from '../src/search/exhaustive.js';
 import { objectiveValue, type Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 
 /** The obvious definition, with no pruning or prefix sums, to check the fast walk against. */
 function naive(p: Problem): { best: number; min: Record<string, number> | null } {

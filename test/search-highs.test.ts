@@ -7,7 +7,7 @@ import { highsStats, solveMip } from '../src/search/highs.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { formatNumber, genomeFromColumns, problemToLp, writeLp } from '../src/search/lp-format.js';
 import type { Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 
 test('HiGHS reads exponent-form coefficients with their exponent', async () => {
   // Read correctly, c allows one of a, b and d allows both; read as bare mantissas, c allows both and d neither.

@@ -8,7 +8,7 @@ import { solveExhaustive } from '../src/search/exhaustive.js';
 import { explainInfeasible } from '../src/search/explain.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { objectiveValue, type Problem, type Solution } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 
 /** Every test against enumeration runs through the default branch and bound and through HiGHS alone. */
 const SOLVERS = ['auto', 'highs'] as const;

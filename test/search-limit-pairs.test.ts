@@ -13,7 +13,7 @@ import { findIncumbent } from '../src/search/incumbent.js';
 import type { MipModel } from '../src/search/mip-model.js';
 import { sweepRange } from '../src/search/pareto.js';
 import type { Limit, Problem, Solution } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 import { paretoPool } from '../src/switching/pool.js';
 
 // The truth here is written out from the definitions, independently of every solver.

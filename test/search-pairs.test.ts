@@ -12,7 +12,7 @@ import { genomeFromColumns, modelToLp } from '../src/search/lp-format.js';
 import type { MipModel } from '../src/search/mip-model.js';
 import { canonicalPairs, foldAdditive } from '../src/search/pair-terms.js';
 import { objectiveValue, type Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 
 function close(a: number, b: number, rel = 1e-9): boolean {
   return Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));

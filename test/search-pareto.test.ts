@@ -6,7 +6,7 @@ import { createRng } from '../src/random.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { paretoSweep, sweepLimits, sweepRange } from '../src/search/pareto.js';
 import type { Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 
 test('sweepLimits spaces evenly and ends exactly on max', () => {
   assert.deepEqual(sweepLimits(1, 2, 5), [1, 1.25, 1.5, 1.75, 2]);

@@ -6,7 +6,7 @@ import { openBlocks } from '../src/search/branch-bound.js';
 import { Propagator, type Domains } from '../src/search/choice-program.js';
 import { lagrangeIncumbent } from '../src/search/lagrange-incumbent.js';
 import { limitValue, type Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 import { genomes, programOf } from './helpers/choice.js';
 
 /** The choice program's objective (no intercept), summed from the definitions. */

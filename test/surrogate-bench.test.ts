@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
-import { benchSurrogates, surrogateBenchTable } from '../src/surrogate/bench.js';
+import { benchSurrogates, surrogateBenchTable } from '../bench/surrogate-bench.js';
 import { gaussianProcess } from '../src/surrogate/gp.js';
 import { randomForest } from '../src/surrogate/forest.js';
 import { DATA_DIR, needsData } from './helpers/data.js';

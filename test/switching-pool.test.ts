@@ -7,7 +7,7 @@ import { solveExhaustive } from '../src/search/exhaustive.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { solveIlp } from '../src/search/ilp.js';
 import type { Problem } from '../src/search/problem.js';
-import { randomProblem } from '../src/search/random-problem.js';
+import { randomProblem } from './helpers/random-problem.js';
 import { createRng } from '../src/random.js';
 import { satisfiesRules } from '../src/space/space.js';
 import { createNb201Space } from '../src/spaces/nb201/space.js';

@@ -10,4 +10,3 @@ export { blockRidge, type BlockRidgeOptions } from './block-ridge.js';
 export { rankTarget, type RankTargetOptions } from './rank-target.js';
 export { selectSurrogate, type CandidateScore, type Selection, type SelectionOptions } from './select.js';
 export { createSurrogate, defaultSurrogates, SURROGATES, type PoolOptions, type SurrogateKind, type SurrogateOptionsByKind } from './registry.js';
-export { benchSurrogates, surrogateBenchTable, type SurrogateBenchOptions, type SurrogateBenchRow } from './bench.js';

@@ -1,12 +1,12 @@
-import type { TabularBenchmark } from '../benchmarks/types.js';
-import { createRng, shuffle } from '../random.js';
-import { radices } from '../space/space.js';
-import { kendallTau } from '../stats/kendall.js';
-import { spearman } from '../stats/rank.js';
-import { median } from '../stats/summary.js';
-import { defaultSurrogates } from './registry.js';
-import { selectSurrogate } from './select.js';
-import type { Surrogate } from './types.js';
+import type { TabularBenchmark } from '../src/benchmarks/types.js';
+import { createRng, shuffle } from '../src/random.js';
+import { radices } from '../src/space/space.js';
+import { kendallTau } from '../src/stats/kendall.js';
+import { spearman } from '../src/stats/rank.js';
+import { median } from '../src/stats/summary.js';
+import { defaultSurrogates } from '../src/surrogate/registry.js';
+import { selectSurrogate } from '../src/surrogate/select.js';
+import type { Surrogate } from '../src/surrogate/types.js';
 
 export interface SurrogateBenchOptions {
   /** Default 'accuracy:imagenet16-120'. */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { readCsv } from '../data/csv.js';
-import { UserError } from '../errors.js';
-import { HAT_LATENCY_CSV } from './mathnas-hat-layer.js';
+import { readCsv } from '../src/data/csv.js';
+import { UserError } from '../src/errors.js';
+import { HAT_LATENCY_CSV } from '../src/benchmarks/mathnas-hat-layer.js';
 
 export const HAT_CONFIGS_JSON = 'hat/hat_configs.json';
 /** HAT's name for the task of MathNAS's SuperTransformer tables (WMT'14 En-De). */

@@ -1,7 +1,7 @@
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
-import type { Rng } from '../random.js';
-import type { ChoiceTerm, CouplingRule } from '../space/types.js';
-import type { Limit, Problem } from './problem.js';
+import type { AdditiveModel, PairTerm } from '../../src/predict/model.js';
+import type { Rng } from '../../src/random.js';
+import type { ChoiceTerm, CouplingRule } from '../../src/space/types.js';
+import type { Limit, Problem } from '../../src/search/problem.js';
 
 /** Shape of a random search problem, for solver cross-checks and benchmarks. */
 export interface RandomProblemOptions {

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { predict } from '../predict/predict.js';
-import { problemFromTable } from '../search/from-table.js';
-import { solveIlp } from '../search/ilp.js';
-import { genomeFromOfaConfig } from '../spaces/mobilenetv3/space.js';
-import { genomeFromHatConfig } from '../spaces/supertransformer/hat-config.js';
-import { supervitCode, type SupervitConfig } from '../spaces/supervit/choices.js';
-import { supervitGenome } from '../spaces/supervit/space.js';
-import type { Genome } from '../space/types.js';
-import { readMathnasResults, type MathnasResult } from './mathnas-data.js';
-import { MATHNAS_DATASET, mathnasTable, MBV3_DEVICES, mobilenetV3Set, type MathnasSpaceName, type MathnasTable } from './mathnas-tables.js';
+import { UserError } from '../src/errors.js';
+import { predict } from '../src/predict/predict.js';
+import { problemFromTable } from '../src/search/from-table.js';
+import { solveIlp } from '../src/search/ilp.js';
+import { genomeFromOfaConfig } from '../src/spaces/mobilenetv3/space.js';
+import { genomeFromHatConfig } from '../src/spaces/supertransformer/hat-config.js';
+import { supervitCode, type SupervitConfig } from '../src/spaces/supervit/choices.js';
+import { supervitGenome } from '../src/spaces/supervit/space.js';
+import type { Genome } from '../src/space/types.js';
+import { readMathnasResults, type MathnasResult } from '../src/benchmarks/mathnas-data.js';
+import { MATHNAS_DATASET, mathnasTable, MBV3_DEVICES, mobilenetV3Set, type MathnasSpaceName, type MathnasTable } from '../src/benchmarks/mathnas-tables.js';
 
 /** One published MathNAS configuration checked against blocknas on one device. */
 export interface ReproRow {

@@ -1,11 +1,11 @@
-import { UserError } from '../errors.js';
-import type { MetricTable } from '../predict/block-table.js';
-import { hatConfigFromGenome } from '../spaces/supertransformer/hat-config.js';
-import { ABSENT, decoderNode, DECODER_LAYERS, ENCODER_LAYERS, ENCODER_OPTIONS } from '../spaces/supertransformer/space.js';
-import type { SearchSpace } from '../space/types.js';
-import { kendallTau } from '../stats/kendall.js';
-import { spearman } from '../stats/rank.js';
-import { median } from '../stats/summary.js';
+import { UserError } from '../src/errors.js';
+import type { MetricTable } from '../src/predict/block-table.js';
+import { hatConfigFromGenome } from '../src/spaces/supertransformer/hat-config.js';
+import { ABSENT, decoderNode, DECODER_LAYERS, ENCODER_LAYERS, ENCODER_OPTIONS } from '../src/spaces/supertransformer/space.js';
+import type { SearchSpace } from '../src/space/types.js';
+import { kendallTau } from '../src/stats/kendall.js';
+import { spearman } from '../src/stats/rank.js';
+import { median } from '../src/stats/summary.js';
 import { addBands, shiftBand, sumCounts, sumKey, sumProfile, sumProfiles, type Band, type LayerOption } from './hat-latency-check-dp.js';
 import {
   arbitraryFeature,
@@ -16,10 +16,10 @@ import {
   type HatLatencyRow,
   type HatMeasurement,
 } from './hat-latency-check-rows.js';
-import { readMathnasTables } from './mathnas-data.js';
-import { HAT_DEVICE, type SuperTransformerDevice } from './mathnas-hat-layer.js';
-import { ST_DEVICES } from './mathnas-supertransformer.js';
-import { mathnasTable } from './mathnas-tables.js';
+import { readMathnasTables } from '../src/benchmarks/mathnas-data.js';
+import { HAT_DEVICE, type SuperTransformerDevice } from '../src/benchmarks/mathnas-hat-layer.js';
+import { ST_DEVICES } from '../src/benchmarks/mathnas-supertransformer.js';
+import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
 
 /** What is compared: HAT's total latency, or its separately timed encoder or decoder. */
 export type HatPart = 'network' | 'encoder' | 'decoder';
