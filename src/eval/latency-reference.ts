@@ -4,12 +4,11 @@ import { type LatencySample, roundsOf, type TimedNet, timeNets, type TimingSetti
 
 /*
  * Timing against a reference network. On a shared or virtual machine the speed of the whole CPU changes in phases
- * (measured here: one fixed network's median over a batch ranged 1.5-3.0 ms between batches minutes apart), so
- * latencies measured in different batches, or different sessions, are not comparable as they are. A fixed
+ * (one fixed network's median moved widely between batches minutes apart; docs/notes/2026-12-08-evaluation.md), so latencies
+ * measured in different batches, or different sessions, are not comparable as they are. A fixed
  * reference network is timed in every round of every batch, and each network's time is taken relative to the
  * reference's in the same round, then put back into milliseconds with one scale kept for the whole store.
- * Test-retest Spearman of 48 mbv3-mini networks timed in batches of 8, 4 trials (scratch measurement, documented
- * in docs/evaluation.md): 0.83 raw, 0.94 relative to the reference per round.
+ * It raised the test-retest Spearman of mbv3-mini networks timed in separate batches (docs/notes/2026-12-08-evaluation.md).
  */
 
 /** Keeps the reference's milliseconds per backend: the first batch's, so every later batch is on its scale. */

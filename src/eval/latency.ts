@@ -15,15 +15,14 @@ export interface LatencySettings {
   readonly warmupMs: number;
   /**
    * Untimed runs of the first network before anything is timed, in milliseconds: wasm code is compiled by a fast
-   * baseline tier first and optimised while it runs, and the first networks of a process ran up to 3x slower
-   * than the same networks later (measured: 8-18 ms settling to 5 ms over 40 runs).
+   * baseline tier first and optimised while it runs, and the first networks of a process ran slower than the same
+   * networks later (docs/notes/2026-12-08-evaluation.md).
    */
   readonly processWarmupMs: number;
   /**
    * The timed runs of a batch are interleaved in this many rounds (round r times every network repeats/rounds
-   * times). On a shared or virtual machine speed changes in phases that last tens of runs (measured here: one
-   * network at 2.3 ms for 11 runs, then 3.9 ms for 19); interleaving spreads each phase over every network of the
-   * batch instead of landing on one.
+   * times). On a shared or virtual machine speed changes in phases that last tens of runs (docs/notes/2026-12-08-evaluation.md);
+   * interleaving spreads each phase over every network of the batch instead of landing on one.
    */
   readonly rounds: number;
   readonly repeats: number;

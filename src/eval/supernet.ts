@@ -43,7 +43,7 @@ export const DEFAULT_SUPERNET_SETTINGS: SupernetSettings = {
   weightDecay: 4e-5,
   seed: 0,
   randomSubnets: 1,
-  // On the held-out bench distillation lifted accuracy Spearman from 0.39 to 0.68 (docs/evaluation.md).
+  // On the held-out bench distillation lifted the accuracy Spearman (docs/notes/2026-12-08-evaluation.md).
   distill: true,
   // Sized so that the whole block estimation of mbv3-mini fits in about a quarter of an hour on two cores.
   trainSize: 5000,

@@ -5,10 +5,8 @@ import type { MooProblem, ObjectiveSpec } from './problem.js';
 import { balancedSample } from './sampling.js';
 
 /**
- * The initial archive is the proxy's best of a balanced pool this many times its size. NB201 accuracy / fpga,
- * median share of the true front's hypervolume at 200 evaluations on seeds 0-9 / 10-19 / 20-29: 4 gave 0.9896 /
- * 0.9873 / 0.9881, 8 gave 0.9909 / 0.9885 / 0.9910, 16 0.9911 / 0.9907 / 0.9902, 32 0.9907 / 0.9912 / 0.9895 with
- * worse worst seeds: past 16 the start is too alike (docs/evolve.md).
+ * The initial archive is the proxy's best of a balanced pool this many times its size: smaller pools did worse on
+ * NB201, and past 16 the start is too alike (worse worst seeds; docs/notes/2026-12-08-evolve-bench.md).
  */
 export const PROXY_POOL_FACTOR = 16;
 
@@ -32,7 +30,7 @@ export interface ProxyStart {
  * NATv2's archive initialisation with a zero-cost proxy: draw a balanced pool of PROXY_POOL_FACTOR x `n` networks
  * and start from the `n` the proxy rates best, so the first fits already see networks near the front. On NB201
  * accuracy / fpga and accuracy / fpga / pixel3, with the proxy term in the accuracy surrogate, it lifted the median
- * share of the true front's hypervolume at 200 evaluations (docs/evolve.md).
+ * share of the true front's hypervolume at 200 evaluations (docs/notes/2026-12-08-evolve-bench.md).
  */
 export function proxyStart(problem: MooProblem, rng: Rng, n: number, exclude: ReadonlySet<string>, proxy: ZeroCostProxy): ProxyStart {
   const pool = balancedSample(problem, rng, PROXY_POOL_FACTOR * n, exclude);

@@ -5,10 +5,9 @@ import { limitValue, type Problem, type Solution } from './problem.js';
 import { validateProblem } from './validate.js';
 
 /**
- * Product-space size up to which callers may prefer enumeration to the ILP: a million genomes take ~0.3 s with
- * loose limits (less when limits prune), and 5^6 under 1 ms to a few ms, while a warm solveIlp on the NB201 and
- * MathNAS tables costs 0.2-3 ms (bench/solve-times.ts; a fractional objective 2-4 solves). HiGHS's first solve of a
- * process, ~0.4 s of Wasm loading and compilation, is paid only by problems the branch and bound hands over.
+ * Product-space size up to which callers may prefer enumeration to the ILP: up to it enumerating stays well under a
+ * second, and a space of NB201's size takes about what a warm solveIlp does (docs/notes/2026-12-08-solve-times.md). HiGHS's first
+ * solve of a process (Wasm loading and compilation) is paid only by problems the branch and bound hands over.
  */
 export const enumerationFeasibleLimit = 1_000_000;
 

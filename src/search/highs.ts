@@ -29,9 +29,9 @@ const BASE_OPTIONS: Options = {
 };
 
 /**
- * The feasibility-jump primal heuristic (recent HiGHS) costs ~13 ms per solve in this Wasm build even on a
- * 30-binary problem, ten times the rest of the solve; it only finds a first incumbent, which these small
- * assignment problems never lack. Older builds reject unknown option names, hence the probe.
+ * The feasibility-jump primal heuristic (recent HiGHS) costs more than the rest of the solve in this Wasm build even
+ * on a small problem (docs/notes/2026-12-08-solve-times.md); it only finds a first incumbent, which these small assignment problems
+ * never lack. Older builds reject unknown option names, hence the probe.
  */
 const OPTIONAL_OFF = ['mip_heuristic_run_feasibility_jump'] as const;
 
@@ -39,10 +39,9 @@ const OPTIONAL_OFF = ['mip_heuristic_run_feasibility_jump'] as const;
  * Extra settings for programs with pair terms, started from a heuristic incumbent (ilp.ts). With default settings a
  * solve of an NB201 pair problem spent most of its time at the root, in sub-MIP heuristics (RINS/RENS, pointless once
  * an incumbent is given), restarts, strong branching and rounds of cuts that barely moved the bound; these settings
- * turned 212 ms into 34 ms (median, graph rules; 52 into 18 without). Each one mattered on its own (same run, median
- * over 20 limits): strong branching back on (pscost 8) 38 vs 30 ms, restarts back on 49 vs 30, an unlimited cut pool
- * a third more on average. Symmetry detection and cuts at nodes made no difference and keep their defaults, as does
- * presolve (off halves the easy solves but doubles the hard ones). Proof does not depend on them: the gaps stay 0.
+ * made those solves several times faster, and each mattered on its own (docs/notes/2026-12-08-solve-times.md). Symmetry detection and
+ * cuts at nodes made no difference and keep their defaults, as does presolve (off helps the easy solves but hurts
+ * the hard ones). Proof does not depend on them: the gaps stay 0.
  */
 const PAIR_OPTIONS: Readonly<Record<string, boolean | number>> = {
   mip_heuristic_effort: 0,
@@ -187,8 +186,8 @@ function toModelData(highs: Highs, model: MipModel): ModelData {
 
 /**
  * Solves a MipModel as a proven-optimal MIP through HiGHS's persistent API. Passing arrays skips writing and parsing
- * LP text, which cost ~6 ms of a ~10 ms solve for the NB201 pair programs, and it is the API that accepts a start.
- * Names are not passed (they cost ~2 ms); columns are matched by index.
+ * LP text, which cost most of a solve for the NB201 pair programs, and it is the API that accepts a start. Names are
+ * not passed (they cost time too; docs/notes/2026-12-08-solve-times.md); columns are matched by index.
  *
  * A start rather than objective_bound: for a maximisation HiGHS applies objective_bound to its internal minimisation
  * objective, so the cutoff must be written as −(incumbent + δ); the natural value makes HiGHS answer "infeasible" at

@@ -27,10 +27,9 @@ export function domainEquivalents(
  *
  * Why both: an additive block model charges each null block, so on NB201 it under-predicts sparse cells by 10 to 30
  * points even when an equivalent cell (the same path of skips, routed elsewhere) has been measured; the augmented
- * fit corrects that (error near the front 5.5-6.7 -> 1.6-2.6 points s.d., offline) but its many sparse twin rows
- * outweigh the dense cells, which it then under-predicts by 1-3 points. Alone it searched worse than the plain fit
- * (NB201 accuracy / fpga, 0.975 against 0.986 of the true front's hypervolume at 200); the mean was ahead on each of
- * three sets of 10 seeds (docs/evolve.md).
+ * fit corrects that but its many sparse twin rows outweigh the dense cells, which it then under-predicts. Alone it
+ * searched worse than the plain fit; the mean was ahead on each set of seeds tried
+ * (docs/notes/2026-12-08-evolve-experiments.md, "A perfect model").
  */
 export function withEquivalents(make: () => Surrogate, equivalents: (g: Genome) => readonly Genome[]): Surrogate {
   const plain = make();

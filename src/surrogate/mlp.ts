@@ -16,8 +16,8 @@ export interface MlpOptions extends SurrogateBaseOptions {
   readonly patience?: number;
   /**
    * Decoupled weight decay (AdamW: each step shrinks weights by learningRate·weightDecay). Default 1, far above
-   * the usual 1e-2: with a few hundred networks an unshrunk MLP invents interactions, and on NB201 ImageNet16-120
-   * this default lifted Kendall tau from 0.44 to 0.56 at 100 cells and from 0.61 to 0.66 at 300 (bench.ts).
+   * the usual 1e-2: with a few hundred networks an unshrunk MLP invents interactions; on NB201 this default lifted
+   * the Kendall tau of the surrogate bench (bench/surrogate-bench.ts; docs/notes/2026-12-08-evolve-bench.md).
    */
   readonly weightDecay?: number;
   readonly seed?: number;

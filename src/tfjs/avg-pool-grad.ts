@@ -3,8 +3,8 @@ import { transposedDepthwise } from './depthwise-backprop-input.js';
 import { type KernelArgs, unpack, withScratch } from './wasm-kernel-utils.js';
 
 /**
- * The stock wasm AvgPoolGrad is a scalar loop (~150 ms for a 3x3/1 pool of a [64,32,32,32] batch, 9x the forward
- * pass). Spreading dy back over each window is a transposed depthwise convolution with a constant filter, which
+ * The stock wasm AvgPoolGrad is a scalar loop, many times slower than the forward pass (docs/notes/2026-12-08-evaluation.md).
+ * Spreading dy back over each window is a transposed depthwise convolution with a constant filter, which
  * XNNPACK runs. The constant is 1/(kh*kw) at every position, as in the tfjs cpu and stock wasm kernels, although
  * the forward SAME pool divides border windows by their in-image count.
  */

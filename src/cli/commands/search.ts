@@ -27,7 +27,7 @@ type Solve = (p: Problem) => Promise<Solution>;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-/** Up to this many architectures, enumerating every prediction is faster than any solver call (NB201: ~3 ms). */
+/** Up to this many architectures, enumerating every prediction is faster than any solver call (docs/notes/2026-12-08-solve-times.md). */
 const AUTO_ENUMERATE = 100_000;
 
 function parseConfidence(v: string | undefined): number | undefined {

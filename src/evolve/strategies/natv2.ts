@@ -22,7 +22,7 @@ export interface Natv2Options {
   /**
    * Size of the initial archive; default 300 as in NATv2, but at most a quarter of the budget when one is given:
    * NATv2 evaluates its initial archive through a trained super-network, almost free, while here every initial
-   * network counts against the budget (NB201, 200 evaluations: 50 initial beat 100, see docs/evolve.md).
+   * network counts against the budget (NB201, 200 evaluations: 50 initial did better than 100; docs/notes/2026-12-08-evolve-experiments.md).
    */
   readonly initSize?: number;
   readonly budget?: number;
@@ -31,8 +31,7 @@ export interface Natv2Options {
   /**
    * 'auto' (NAT's adaptive choice by cross-validated Kendall tau among all surrogate families, per objective) or
    * one kind. Default 'ridge', the block ridge (which cross-validates its own pair terms and penalties): on NB201
-   * it did better than 'auto' (0.986 against 0.976 of the true front's hypervolume) at a quarter of the time
-   * (docs/evolve.md).
+   * it did better than 'auto' in a fraction of the time (docs/notes/2026-12-08-evolve-bench.md).
    */
   readonly surrogate?: SurrogateChoice;
   /** Inner NSGA-III on the surrogates: population and generations. Defaults 100 and 30. */
@@ -49,32 +48,30 @@ export interface Natv2Options {
   /**
    * Where candidates come from: 'nsga3' (NATv2's inner NSGA-III on the surrogates, the default) or 'neighbours'
    * (every valid network one block away from the archive's current front, judged by the surrogates: local search).
-   * With front weighting, on NB201 'neighbours' reaches the same median hypervolume in 200 evaluations (with a
-   * better worst seed) at a tenth of the time, on OFA MobileNetV3 less (docs/evolve.md), so the default stays
-   * NATv2's own inner search.
+   * It is faster and about as good on NB201 but worse on OFA MobileNetV3 (docs/notes/2026-12-08-evolve-bench.md), so the default
+   * stays NATv2's own inner search.
    */
   readonly inner?: InnerSearch;
   /**
    * Archive members in the first two non-dominated fronts count this many times in every surrogate fit (default 3;
    * 1 fits every member once). The decisions are made near the front, and an unweighted fit spends its accuracy on
-   * the far, dominated bulk of the archive: NB201 IN16 accuracy / fpga, 10 seeds, 97.6 % → 98.6 % of the true
-   * front's hypervolume at 200 evaluations; better on 3 objectives and on OFA too (docs/evolve.md). The surrogate
-   * family and its penalties are still chosen on the unweighted archive: repeated rows would leak across folds.
+   * the far, dominated bulk of the archive; it lifted NB201, three objectives and OFA alike (docs/notes/2026-12-08-evolve-bench.md).
+   * The surrogate family and its penalties are still chosen on the unweighted archive: repeated rows would leak
+   * across folds.
    */
   readonly frontWeight?: number;
   /**
    * Where the space says which architectures build the same network (SearchSpace.equivalents), fit every surrogate
    * with that knowledge too (src/surrogate/equivalents.ts). Default true; it changes nothing on a space without it.
-   * NB201 accuracy / fpga, three sets of 10 seeds, median share of the true front's hypervolume at 200:
-   * 0.9865 -> 0.9870, 0.9761 -> 0.9854, 0.9829 -> 0.9876; on three objectives a little lower (docs/evolve.md).
+   * It lifted NB201 accuracy / fpga on every set of seeds tried and cost a little on three objectives
+   * (docs/notes/2026-12-08-evolve-experiments.md).
    */
   readonly equivalents?: boolean;
   /**
    * A zero-cost proxy of accuracy (the target's, e.g. NB201's jacob_cov). When given, the initial archive is the
    * proxy's best of a balanced pool 16 times its size, and every accuracy objective's surrogate gets a linear
-   * term in the proxy's rank (src/evolve/proxy.ts, src/surrogate/proxy-term.ts). NB201 accuracy / fpga, median share
-   * of the true front's hypervolume at 200 evaluations on three sets of 10 seeds: 0.9870 / 0.9854 / 0.9876 without,
-   * 0.9911 / 0.9907 / 0.9902 with it; accuracy / fpga / pixel3 0.9823 -> 0.9909 (docs/evolve.md).
+   * term in the proxy's rank (src/evolve/proxy.ts, src/surrogate/proxy-term.ts). It is what lifted NB201 past 99 % of
+   * the true front's hypervolume at 200 evaluations, on two objectives and on three (docs/notes/2026-12-08-evolve-bench.md).
    */
   readonly proxy?: ZeroCostProxy;
 }
