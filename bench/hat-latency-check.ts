@@ -1,5 +1,5 @@
 import { UserError } from '../src/errors.js';
-import type { MetricTable } from '../src/predict/block-table.js';
+import type { MetricTable } from '../src/core/block-table.js';
 import { hatConfigFromGenome } from '../src/spaces/supertransformer/hat-config.js';
 import { ABSENT, decoderNode, DECODER_LAYERS, ENCODER_LAYERS, ENCODER_OPTIONS } from '../src/spaces/supertransformer/space.js';
 import type { SearchSpace } from '../src/space/types.js';

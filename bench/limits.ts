@@ -1,6 +1,6 @@
-import type { TabularBenchmark } from '../src/benchmarks/types.js';
+import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { trueBest } from '../src/benchmarks/true-best.js';
-import type { BlockTable } from '../src/predict/block-table.js';
+import type { BlockTable } from '../src/core/block-table.js';
 import { fitCostMetric } from '../src/predict/cost-model.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
 import { DEFAULT_CONFIDENCE } from '../src/predict/interval.js';

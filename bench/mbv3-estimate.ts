@@ -5,7 +5,7 @@ import { type AccuracySpec, builtinSpace } from '../src/builtin/spaces.js';
 import { BUILTIN_DEFAULT_BUDGET } from '../src/cli/estimate-builtin.js';
 import { SPLIT_SIZES } from '../src/data/datasets.js';
 import { DEFAULT_SUPERNET_SETTINGS, type SupernetSettings } from '../src/eval/supernet.js';
-import type { Metrics } from '../src/eval/types.js';
+import type { Metrics } from '../src/core/metrics.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
 import { predict } from '../src/predict/predict.js';
 import { createRng } from '../src/random.js';

@@ -1,11 +1,11 @@
-import type { TabularBenchmark } from '../src/benchmarks/types.js';
+import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { trueBest } from '../src/benchmarks/true-best.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { warmUpHighs } from '../src/search/highs.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { refineSearch } from '../src/search/refine.js';
-import type { BlockTable } from '../src/predict/block-table.js';
+import type { BlockTable } from '../src/core/block-table.js';
 import { sweepLimits } from '../src/search/pareto.js';
 import { mean, median, quantile } from '../src/stats/summary.js';
 import { section, table } from './common.js';

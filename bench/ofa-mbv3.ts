@@ -1,4 +1,4 @@
-import type { Metrics } from '../src/eval/types.js';
+import type { Metrics } from '../src/core/metrics.js';
 import { loadOfaMbv3, OFA_ACCURACY, type OfaMbv3Benchmark } from '../src/benchmarks/ofa-mbv3/index.js';
 import { mathnasStages } from '../src/benchmarks/ofa-mbv3/mathnas-stages.js';
 import { checkOnSample, ofaTestSet } from '../src/benchmarks/ofa-mbv3/validate.js';

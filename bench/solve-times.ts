@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { mathnasReproduction } from './mathnas-repro-check.js';
 import { MATHNAS_DATASET, mathnasTable, type MathnasSpaceName } from '../src/benchmarks/mathnas-tables.js';
 import { loadNb201 } from '../src/benchmarks/nb201.js';
-import type { TabularBenchmark } from '../src/benchmarks/types.js';
+import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { warmUpHighs } from '../src/search/highs.js';
 import { solveIlp, type IlpOptions } from '../src/search/ilp.js';

@@ -1,4 +1,4 @@
-import type { TabularBenchmark } from '../src/benchmarks/types.js';
+import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { createRng, shuffle } from '../src/random.js';
 import { radices } from '../src/space/space.js';
 import { kendallTau } from '../src/stats/kendall.js';

@@ -9,10 +9,11 @@ export { createSpace, isOwnEffectiveForm } from './space/space.js';
 export { createNb201Space } from './spaces/nb201/space.js';
 export { builtinSpace, shippedTablePath } from './builtin/spaces.js';
 export { loadBenchmark } from './benchmarks/registry.js';
-export type { TabularBenchmark } from './benchmarks/types.js';
-export type { Evaluator, Metrics } from './eval/types.js';
+export type { TabularBenchmark } from './core/tabular-benchmark.js';
+export type { Evaluator, Metrics } from './core/metrics.js';
 
-export { readBlockTable, parseBlockTable, type BlockTable, type MetricTable } from './predict/block-table.js';
+export { readBlockTable } from './core/block-table-file.js';
+export { parseBlockTable, type BlockTable, type MetricTable } from './core/block-table.js';
 export { ESTIMATORS, type Estimator, type EstimateRequest } from './predict/estimators/index.js';
 export { predict, predictMetric } from './predict/predict.js';
 export { costCandidates, fitCostMetric, withResiduals, type CostCandidate, type FittedCost } from './predict/cost-model.js';

@@ -11,7 +11,7 @@ import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
 import { mathnasEstimator } from '../src/predict/estimators/mathnas.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
 import { searchTable } from '../src/search/table-search.js';
-import type { BlockTable } from '../src/predict/block-table.js';
+import type { BlockTable } from '../src/core/block-table.js';
 import { explainInfeasible } from '../src/search/explain.js';
 import { problemFromTable, type LimitSpec } from '../src/search/from-table.js';
 import { solveIlp } from '../src/search/ilp.js';

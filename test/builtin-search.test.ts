@@ -4,10 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinSpace, shippedTablePath } from '../src/builtin/spaces.js';
-import { readBlockTable } from '../src/predict/block-table.js';
+import { readBlockTable } from '../src/core/block-table-file.js';
 import { predict } from '../src/predict/predict.js';
 import { isValidGenome } from '../src/space/space.js';
 import { withResiduals } from '../src/predict/cost-model.js';
+import { measuredRange } from '../src/predict/measured-range.js';
 import { CLI_MAIN, ROOT } from './helpers/cli.js';
 
 // No data directory at all: the built-in space needs none.
@@ -40,8 +41,7 @@ test('search mbv3-mini runs with no data directory: the limit is held at the 95 
   const { table, residuals, margin } = shippedMargin();
   assert.equal(residuals.length, table.evaluated, 'one out-of-fold residual per measured network');
   assert.ok(margin > 0, `the wasm timings are not additive to the last digit, so the bound adds something (${margin})`);
-  const measured = table.observations!.metrics['latency:wasm']!;
-  const limit = Number((Math.min(...measured) + margin + 2).toFixed(2));
+  const limit = Number((measuredRange(table, 'latency:wasm')!.min + margin + 2).toFixed(2));
   const r = cli(['search', 'mbv3-mini', '--max-latency', String(limit), '--json']);
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(r.out);
@@ -85,7 +85,7 @@ test('search mbv3-mini: bad limits fail in one line; a limit no measured network
   // Held at its upper bound, a limit whose bound lies below every measured network cannot be shown to hold: refused.
   // One whose bound lies just above the lowest measurement is answered.
   const { table, margin } = shippedMargin();
-  const minMeasured = Math.min(...table.observations!.metrics['latency:wasm']!);
+  const minMeasured = measuredRange(table, 'latency:wasm')!.min;
   const tooLow = cli(['search', 'mbv3-mini', '--max-latency', String(minMeasured + margin - 0.05)]);
   assert.equal(tooLow.code, 2);
   assert.match(tooLow.err, /limit latency:wasm <= .* held at .* by its 95 % prediction bound, lies below every network the table was fitted on \(lowest measured .*\): no network can be shown to meet it/);
@@ -103,7 +103,7 @@ test('search mbv3-mini --sweep starts at the lowest limit whose bound a measured
   const { table, margin } = shippedMargin();
   const lat = table.metrics.find((m) => m.metric === 'latency:wasm')!;
   const lo = lat.intercept + lat.values.reduce((s, row) => s + Math.min(...row), 0);
-  const floor = Math.min(...table.observations!.metrics['latency:wasm']!);
+  const floor = measuredRange(table, 'latency:wasm')!.min;
   assert.ok(lo < floor, `the shipped table's additive minimum ${lo} lies below the lowest measurement ${floor} (else this test checks nothing)`);
   const r = cli(['search', 'mbv3-mini', '--sweep', '4', '--json']);
   assert.equal(r.code, 0, r.err);
@@ -118,8 +118,7 @@ test('search mbv3-mini --sweep starts at the lowest limit whose bound a measured
   assert.match(text.out, /would rest on predictions below every measured network .* and are not swept/);
 
   // A limit held fixed during the sweep that search would refuse is refused here too, in one line, with no table.
-  const flops = table.observations!.metrics['flops']!;
-  const tight = cli(['search', 'mbv3-mini', '--sweep', '3', '--max-flops', String(Math.min(...flops) / 4)]);
+  const tight = cli(['search', 'mbv3-mini', '--sweep', '3', '--max-flops', String(measuredRange(table, 'flops')!.min / 4)]);
   assert.equal(tight.code, 2);
   assert.match(tight.err, /limit flops <= .* lies below every network the table was fitted on/);
   assert.equal(tight.err.trim().split('\n').length, 1, tight.err);

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
-import { parseBlockTable } from '../src/predict/block-table-schema.js';
+import { parseBlockTable } from '../src/core/block-table.js';
 import { PUBLISHED_TABLE_NOTE } from '../src/cli/table-session.js';
 import { runCli } from './helpers/cli.js';
 import { DATA_DIR, needsData } from './helpers/data.js';

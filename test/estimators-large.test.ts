@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Evaluator } from '../src/eval/types.js';
+import type { Evaluator } from '../src/core/metrics.js';
 import { averageFlopsBase, baseRng, coveringNetworks, sampleGenome, switchNetworks } from '../src/predict/estimators/design.js';
 import { mathnasEstimator } from '../src/predict/estimators/mathnas.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
 import { sampledEstimator } from '../src/predict/estimators/sampled.js';
-import { additive, productMean, type AdditiveModel } from '../src/predict/model.js';
+import { additive, productMean, type AdditiveModel } from '../src/core/additive.js';
 import { predict } from '../src/predict/predict.js';
 import { createRng } from '../src/random.js';
 import { createSpace, genomeKey, isValidGenome, productSize, radices } from '../src/space/space.js';

@@ -5,7 +5,7 @@ import { checkOnSample, ofaTestSet } from '../src/benchmarks/ofa-mbv3/validate.j
 import { averageFlopsBase, baseRng } from '../src/predict/estimators/design.js';
 import { mathnasEstimator } from '../src/predict/estimators/mathnas.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
-import { additive, productMean, type AdditiveModel } from '../src/predict/model.js';
+import { additive, productMean, type AdditiveModel } from '../src/core/additive.js';
 import { isValidGenome } from '../src/space/space.js';
 import { assertClose } from './helpers/assert.js';
 import { DATA_DIR, needsData } from './helpers/data.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadNb201Full } from '../src/analysis/data.js';
 import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
-import type { ZeroCostProxy } from '../src/eval/types.js';
+import type { ZeroCostProxy } from '../src/core/metrics.js';
 import { PROXY_POOL_FACTOR, proxyStart } from '../src/evolve/proxy.js';
 import { runStrategy } from '../src/evolve/run.js';
 import { balancedSample } from '../src/evolve/sampling.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { conformalQuantile, costInterval } from '../src/predict/interval.js';
 import { holdLimits } from '../src/search/from-table.js';
 import { createRng } from '../src/random.js';
-import type { BlockTable } from '../src/predict/block-table.js';
+import type { BlockTable } from '../src/core/block-table.js';
 
 test('conformal quantile: the ceil((n+1)p)-th smallest residual, infinite when n is too small for p', () => {
   const r = Array.from({ length: 19 }, (_, k) => k + 1); // 1..19

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readCsv } from '../src/data/csv.js';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { nb201Cost, nb201CostOf, type Nb201Dataset, type Nb201FlopConvention } from '../src/spaces/nb201/cost.js';
 import { nb201Layers } from '../src/spaces/nb201/network.js';
 import { parseNb201 } from '../src/spaces/nb201/space.js';

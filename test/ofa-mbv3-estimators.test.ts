@@ -5,7 +5,7 @@ import { mathnasStages } from '../src/benchmarks/ofa-mbv3/mathnas-stages.js';
 import { checkOnSample, ofaTestSet } from '../src/benchmarks/ofa-mbv3/validate.js';
 import { MATHNAS_TABLES } from '../src/benchmarks/mathnas-nb201.js';
 import { mathnasEstimator } from '../src/predict/estimators/mathnas.js';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { predictMetric } from '../src/predict/predict.js';
 import { allGenomes, radices } from '../src/space/space.js';
 import { spearman } from '../src/stats/rank.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { createRng, type Rng } from '../src/random.js';
 import { satisfiesRules } from '../src/space/space.js';
 import { branchAndBound } from '../src/search/branch-bound.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AdditiveModel } from '../src/predict/model.js';
+import type { AdditiveModel } from '../src/core/additive.js';
 import { createRng } from '../src/random.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';
 import { highsStats, solveMip } from '../src/search/highs.js';

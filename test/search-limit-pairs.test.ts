@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../src/errors.js';
-import type { PairTerm } from '../src/predict/model.js';
+import type { PairTerm } from '../src/core/additive.js';
 import { createRng, type Rng } from '../src/random.js';
 import type { CouplingRule } from '../src/space/types.js';
 import { branchAndBound } from '../src/search/branch-bound.js';

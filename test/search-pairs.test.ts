@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { additive, pairSum, type PairTerm } from '../src/predict/model.js';
+import { additive, pairSum, type PairTerm } from '../src/core/additive.js';
 import { createRng } from '../src/random.js';
 import { genomeFromRank, satisfiesRules } from '../src/space/space.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../src/errors.js';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { createRng } from '../src/random.js';
 import { solveIlp } from '../src/search/ilp.js';
 import { paretoSweep, sweepLimits, sweepRange } from '../src/search/pareto.js';

@@ -4,7 +4,7 @@ import { mathnasTable, MATHNAS_DATASET, type MathnasSpaceName } from '../src/ben
 import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
 import { mathnasEstimator } from '../src/predict/estimators/mathnas.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { predict } from '../src/predict/predict.js';
 import { satisfiesRules } from '../src/space/space.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';

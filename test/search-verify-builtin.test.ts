@@ -7,7 +7,7 @@ import { builtinSpace, shippedTablePath } from '../src/builtin/spaces.js';
 import { limitPolicy } from '../src/cli/commands/search.js';
 import type { Session } from '../src/cli/session.js';
 import { UserError } from '../src/errors.js';
-import { readBlockTable } from '../src/predict/block-table.js';
+import { readBlockTable } from '../src/core/block-table-file.js';
 import { CLI_MAIN, ROOT } from './helpers/cli.js';
 import { DATA_DIR, needsData } from './helpers/data.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { createRng } from '../src/random.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';
 import { solveIlp } from '../src/search/ilp.js';
@@ -9,7 +9,7 @@ import { searchTable } from '../src/search/table-search.js';
 import { verifiedSearch, type Measure } from '../src/search/verify.js';
 import { genomeKey } from '../src/space/space.js';
 import type { Genome } from '../src/space/types.js';
-import type { BlockTable } from '../src/predict/block-table.js';
+import type { BlockTable } from '../src/core/block-table.js';
 import { createSpace } from '../src/space/space.js';
 
 function allGenomes(radix: readonly number[]): Genome[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { publishedMathnasNb201 } from '../src/benchmarks/mathnas-nb201.js';
 import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { solveExhaustive } from '../src/search/exhaustive.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { solveIlp } from '../src/search/ilp.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
-import { additive } from '../src/predict/model.js';
+import { additive } from '../src/core/additive.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { parseProfile, profileFactors, runScenario, type ScenarioResult } from '../src/switching/scenario.js';
 import { createSwitcher } from '../src/switching/switcher.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import type { BlockTable } from '../predict/block-table.js';
+import type { BlockTable } from '../core/block-table.js';
 
 export const MATHNAS_TABLES = 'mathnas/mathnas_tables.json';
 

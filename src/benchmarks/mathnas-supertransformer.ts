@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { BlockTable, MetricTable } from '../predict/block-table.js';
+import type { BlockTable, MetricTable } from '../core/block-table.js';
 import {
   createSuperTransformerSpace,
   DECODER_LAYERS,

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { BlockTable } from '../predict/block-table.js';
+import type { BlockTable } from '../core/block-table.js';
 import { createMobilenetV3Space, type MobilenetV3Set } from '../spaces/mobilenetv3/space.js';
 import { SUPERVIT_GROUPS, SUPERVIT_RESOLUTIONS } from '../spaces/supervit/choices.js';
 import { createSupervitSpace } from '../spaces/supervit/space.js';

@@ -1,12 +1,12 @@
 import { UserError } from '../errors.js';
 import { readCsv } from '../data/csv.js';
-import type { MetricInfo } from '../eval/types.js';
+import type { MetricInfo } from '../core/metrics.js';
 import { genomeRank } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import { nb201Cost, type Nb201Dataset } from '../spaces/nb201/cost.js';
 import { createNb201Space, formatNb201 } from '../spaces/nb201/space.js';
 import { tabularEvaluator } from './tabular.js';
-import type { TabularBenchmark } from './types.js';
+import type { TabularBenchmark } from '../core/tabular-benchmark.js';
 
 export const NB201_FILES = {
   accuracy: 'nb201/nb201_accuracy.csv',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { loadNb201, NB201_FILES } from './nb201.js';
-import type { TabularBenchmark } from './types.js';
+import type { TabularBenchmark } from '../core/tabular-benchmark.js';
 
 export interface BenchmarkEntry {
   readonly name: string;

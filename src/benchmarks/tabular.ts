@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Evaluator, MetricInfo, Metrics } from '../eval/types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
 
 /** Evaluator over precomputed per-index metric columns. */
 export function tabularEvaluator(

@@ -1,5 +1,5 @@
 import type { Genome } from '../space/types.js';
-import type { TabularBenchmark } from './types.js';
+import type { TabularBenchmark } from '../core/tabular-benchmark.js';
 
 export interface TrueBest {
   readonly index: number;

@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
 import { cachedEvaluator } from '../eval/cached.js';
 import type { LatencySettings } from '../eval/latency.js';
-import type { Evaluator } from '../eval/types.js';
-import type { BlockTable } from '../predict/block-table.js';
+import type { Evaluator } from '../core/metrics.js';
+import type { BlockTable } from '../core/block-table.js';
 import type { Estimator } from '../predict/estimators/types.js';
 import type { Genome } from '../space/types.js';
 import type { EvaluationStore } from '../store/types.js';

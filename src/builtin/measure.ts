@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { LatencySettings } from '../eval/latency.js';
-import type { Evaluator } from '../eval/types.js';
-import type { BlockTable } from '../predict/block-table.js';
+import type { Evaluator } from '../core/metrics.js';
+import type { BlockTable } from '../core/block-table.js';
 import type { Measure } from '../search/verify.js';
 import type { BackendName } from '../tfjs/backend.js';
 import { ANALYTIC_METRICS } from '../eval/analytic.js';

@@ -1,5 +1,5 @@
 import { createMemoryStore } from '../store/memory.js';
-import type { Metrics } from '../eval/types.js';
+import type { Metrics } from '../core/metrics.js';
 import type { PoolTask } from './pool.js';
 import { accuracyEvaluator, type AccuracyEvaluator } from './spaces.js';
 

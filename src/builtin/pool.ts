@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { Evaluator, Metrics } from '../eval/types.js';
+import type { Evaluator, Metrics } from '../core/metrics.js';
 import type { Genome } from '../space/types.js';
 import type { AccuracyEvaluator, AccuracySpec } from './spaces.js';
 

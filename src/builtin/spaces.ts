@@ -8,7 +8,7 @@ import { createLatencyEvaluator, DEFAULT_LATENCY_SETTINGS, type LatencySettings 
 import { blobScale } from '../eval/latency-reference.js';
 import { createSupernetEvaluator, type SupernetSettings } from '../eval/supernet.js';
 import { createTrainEvaluator, type TrainSettings } from '../eval/train.js';
-import type { Evaluator } from '../eval/types.js';
+import type { Evaluator } from '../core/metrics.js';
 import { buildMbv3Mini, mbv3MiniCost } from '../spaces/mbv3-mini/evaluators.js';
 import { createMbv3MiniSpace, MBV3_MINI_LATENCY_REFERENCE } from '../spaces/mbv3-mini/space.js';
 import { mbv3MiniFamily } from '../spaces/mbv3-mini/supernet.js';

@@ -1,7 +1,7 @@
 import { builtinMeasure, tableLatencySettings } from '../builtin/measure.js';
 import { builtinSpace, type BuiltinSpaceName, hasShippedTable, shippedTablePath } from '../builtin/spaces.js';
 import { UserError } from '../errors.js';
-import { readBlockTable } from '../predict/block-table.js';
+import { readBlockTable } from '../core/block-table-file.js';
 import { checkTableFits } from '../predict/predict.js';
 import type { CommonOptions, Session } from './session.js';
 

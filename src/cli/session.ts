@@ -1,8 +1,9 @@
 import { UserError } from '../errors.js';
 import { loadBenchmark } from '../benchmarks/registry.js';
-import type { TabularBenchmark } from '../benchmarks/types.js';
+import type { TabularBenchmark } from '../core/tabular-benchmark.js';
 import { requireDataDir } from '../data/dir.js';
-import { readBlockTable, type BlockTable, type MetricTable } from '../predict/block-table.js';
+import { readBlockTable } from '../core/block-table-file.js';
+import type { BlockTable, MetricTable } from '../core/block-table.js';
 import { ESTIMATORS } from '../predict/estimators/index.js';
 import { checkTableFits } from '../predict/predict.js';
 import type { SearchSpace } from '../space/types.js';

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { MATHNAS_DATASET, MATHNAS_DEVICES, MATHNAS_SPACES, mathnasTable, type MathnasSpaceName } from '../benchmarks/mathnas-tables.js';
 import { requireDataDir } from '../data/dir.js';
-import { readBlockTable } from '../predict/block-table.js';
+import { readBlockTable } from '../core/block-table-file.js';
 import { checkTableFits } from '../predict/predict.js';
 import type { CommonOptions, Session } from './session.js';
 

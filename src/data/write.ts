@@ -6,3 +6,8 @@ export function writeTextAtomic(file: string, text: string): void {
   writeFileSync(tmp, text);
   renameSync(tmp, file);
 }
+
+/** JSON (one space of indentation, a final newline) written atomically: a crash never leaves half a file. */
+export function writeJsonAtomic(file: string, data: unknown): void {
+  writeTextAtomic(file, JSON.stringify(data, null, 1) + '\n');
+}

@@ -1,5 +1,5 @@
 import type { Genome } from '../space/types.js';
-import type { Evaluator, MetricInfo, Metrics } from './types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
 
 /** An architecture's computed cost. */
 export interface AnalyticCost {

@@ -1,7 +1,7 @@
 import { genomeKey } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import type { EvaluationStore } from '../store/types.js';
-import type { Evaluator, Metrics } from './types.js';
+import type { Evaluator, Metrics } from '../core/metrics.js';
 
 export interface CachedEvaluator extends Evaluator {
   /** Networks this wrapper actually handed to the underlying evaluator (store misses). */

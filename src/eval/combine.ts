@@ -1,4 +1,4 @@
-import type { Evaluator, Metrics } from './types.js';
+import type { Evaluator, Metrics } from '../core/metrics.js';
 
 /**
  * One evaluator from several that measure different metrics of the same architectures (trained accuracy, timed

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
 import type { Genome, SearchSpace } from '../space/types.js';
-import type { Evaluator, MetricInfo, MetricKind, Metrics } from './types.js';
+import type { Evaluator, MetricInfo, MetricKind, Metrics } from '../core/metrics.js';
 
 /*
  * Any program as an evaluator. Per architecture it receives one JSON object on stdin,

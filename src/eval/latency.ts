@@ -3,7 +3,7 @@ import type { Genome } from '../space/types.js';
 import { type BackendName, initBackend } from '../tfjs/backend.js';
 import { memoryScale, type ReferenceScale, timeAgainstReference } from './latency-reference.js';
 import { type LatencySample, type TimedNet, timeNet, timeNets } from './latency-timing.js';
-import type { Evaluator, MetricInfo, Metrics } from './types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
 
 export { type LatencySample, type TimedNet, timeNet, timeNets } from './latency-timing.js';
 

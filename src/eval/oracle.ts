@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { genomeKey } from '../space/space.js';
 import type { Genome } from '../space/types.js';
-import type { Evaluator, Metrics } from './types.js';
+import type { Evaluator, Metrics } from '../core/metrics.js';
 
 /**
  * Wraps an evaluator for an estimator: remembers what was evaluated, so asking twice for one network costs once,

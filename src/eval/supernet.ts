@@ -12,7 +12,7 @@ import { calibrateMbv3, mbv3Forward, mbv3Inference, mbv3Loss, mbv3LossOf } from 
 import { trainExec } from '../tfjs/mbv3/ops.js';
 import { createMbv3Supernet, extractSubnet, loadSupernetWeights, type Mbv3Supernet, supernetWeights } from '../tfjs/mbv3/supernet.js';
 import { batchesOf, DEFAULT_TRAIN_SETTINGS, learningRate, makeOptimizer, measureAccuracy, type TrainableNet, trainNetwork, type TrainSettings, withDecay } from './train.js';
-import type { Evaluator, MetricInfo, Metrics } from './types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
 
 /*
  * Weight-sharing evaluation (once-for-all / BigNAS): one super-network is trained with the sandwich rule (every

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { createRng, shuffle } from '../random.js';
 import type { Genome } from '../space/types.js';
 import { type BackendName, initBackend } from '../tfjs/backend.js';
-import type { Evaluator, MetricInfo, Metrics } from './types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
 
 /** Inference on a trained network: logits of every head, in depth order (the last is the network's output). */
 export interface InferenceNet {

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { Evaluator, MetricInfo, Metrics } from '../eval/types.js';
-import { higherIsBetter } from '../eval/types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
+import { higherIsBetter } from '../core/metrics.js';
 import { radices, ruleHolds } from '../space/space.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 

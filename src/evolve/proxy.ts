@@ -1,4 +1,4 @@
-import type { ZeroCostProxy } from '../eval/types.js';
+import type { ZeroCostProxy } from '../core/metrics.js';
 import { shuffle, type Rng } from '../random.js';
 import type { Genome } from '../space/types.js';
 import type { MooProblem, ObjectiveSpec } from './problem.js';

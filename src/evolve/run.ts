@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { cachedEvaluator } from '../eval/cached.js';
-import type { Metrics } from '../eval/types.js';
+import type { Metrics } from '../core/metrics.js';
 import { paretoFront } from '../moo/dominance.js';
 import { genomeKey } from '../space/space.js';
 import type { Genome } from '../space/types.js';

@@ -1,5 +1,5 @@
-import type { TabularBenchmark } from '../benchmarks/types.js';
-import type { Evaluator, MetricInfo, Metrics, ZeroCostProxy } from '../eval/types.js';
+import type { TabularBenchmark } from '../core/tabular-benchmark.js';
+import type { Evaluator, MetricInfo, Metrics, ZeroCostProxy } from '../core/metrics.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 import type { ObjectiveSpec } from './problem.js';
 

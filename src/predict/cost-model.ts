@@ -1,7 +1,7 @@
-import type { Metrics } from '../eval/types.js';
+import type { Metrics } from '../core/metrics.js';
 import { isOwnEffectiveForm, radices } from '../space/space.js';
 import type { Genome, SearchSpace } from '../space/types.js';
-import type { BlockTable, MetricTable } from './block-table-schema.js';
+import type { BlockTable, MetricTable } from '../core/block-table.js';
 import { pairFeatureCount } from './encoding.js';
 import { cvSplits, fitCandidate, MAX_PAIR_FEATURES, outOfFold, type RidgeCandidate } from './fit.js';
 import { predictMetric } from './predict.js';

@@ -1,5 +1,5 @@
 import type { Genome } from '../space/types.js';
-import type { PairTerm } from './model.js';
+import type { PairTerm } from '../core/additive.js';
 
 /**
  * One-hot block encoding with an intercept (feature 0), optionally with every pair of nodes' joint choice as

@@ -3,7 +3,7 @@ import { createRng, shuffle } from '../random.js';
 import { averageRanks, spearman } from '../stats/rank.js';
 import { isotonicLink, type Link } from './link.js';
 import { blockEncoding, pairFeatureCount, type BlockEncoding } from './encoding.js';
-import type { PairTerm } from './model.js';
+import type { PairTerm } from '../core/additive.js';
 import { ridgeBinary } from './ridge.js';
 
 /** A ridge model family: main effects, optionally pair terms, each with its own penalty. */

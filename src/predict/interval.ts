@@ -1,4 +1,4 @@
-import type { MetricTable } from './block-table-schema.js';
+import type { MetricTable } from '../core/block-table.js';
 
 /** Confidence of the prediction intervals when the caller gives none: a limit is broken about one search in 20. */
 export const DEFAULT_CONFIDENCE = 0.95;

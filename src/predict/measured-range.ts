@@ -1,4 +1,4 @@
-import type { BlockTable } from './block-table-schema.js';
+import type { BlockTable } from '../core/block-table.js';
 
 /** Smallest and largest value measured on the networks a table was fitted to; null when it keeps none. */
 export function measuredRange(table: BlockTable, metric: string): { min: number; max: number } | null {

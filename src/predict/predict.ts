@@ -1,8 +1,8 @@
 import { UserError } from '../errors.js';
 import type { Genome, SearchSpace } from '../space/types.js';
-import type { BlockTable, MetricTable } from './block-table.js';
+import type { BlockTable, MetricTable } from '../core/block-table.js';
 import { applyLink } from './link.js';
-import { additive, pairSum } from './model.js';
+import { additive, pairSum } from '../core/additive.js';
 
 export function predictMetric(t: MetricTable, space: SearchSpace, g: Genome): number {
   let eff: Genome | null = g;

@@ -1,7 +1,7 @@
-import type { TabularBenchmark } from '../benchmarks/types.js';
+import type { TabularBenchmark } from '../core/tabular-benchmark.js';
 import { kendallTau } from '../stats/kendall.js';
 import { spearman } from '../stats/rank.js';
-import type { BlockTable } from './block-table.js';
+import type { BlockTable } from '../core/block-table.js';
 import { predictMetric } from './predict.js';
 
 export interface MetricValidation {

@@ -1,4 +1,4 @@
-import type { PairTerm } from '../predict/model.js';
+import type { PairTerm } from '../core/additive.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 import { limitTolerance, orderedSum, pairsByLaterNode, ruleBounds } from './common.js';
 import type { BinaryProgram, Table } from './formulation.js';

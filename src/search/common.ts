@@ -1,4 +1,4 @@
-import type { PairTerm } from '../predict/model.js';
+import type { PairTerm } from '../core/additive.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 import { limitValue, objectiveValue, type Problem, type Solution } from './problem.js';
 

@@ -1,4 +1,4 @@
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../core/additive.js';
 import type { Genome } from '../space/types.js';
 import { infeasibleSolution, limitTolerance, optimalSolution, pairsByLaterNode, ruleBounds, ruleTable } from './common.js';
 import { limitValue, type Problem, type Solution } from './problem.js';

@@ -1,4 +1,4 @@
-import type { PairTerm } from '../predict/model.js';
+import type { PairTerm } from '../core/additive.js';
 import type { CouplingRule } from '../space/types.js';
 import { limitTolerance, ruleBounds, ruleTable } from './common.js';
 import { ModelBuilder, type MipModel } from './mip-model.js';

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { BlockTable, MetricTable } from '../predict/block-table.js';
+import type { BlockTable, MetricTable } from '../core/block-table.js';
 import { costInterval, type Interval } from '../predict/interval.js';
 import { radices } from '../space/space.js';
 import type { SearchSpace } from '../space/types.js';

@@ -1,4 +1,4 @@
-import { additive, pairSum, type AdditiveModel, type PairTerm } from '../predict/model.js';
+import { additive, pairSum, type AdditiveModel, type PairTerm } from '../core/additive.js';
 import { satisfiesRules } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import { branchAndBound } from './branch-bound.js';

@@ -1,4 +1,4 @@
-import { pairSum, type PairTerm } from '../predict/model.js';
+import { pairSum, type PairTerm } from '../core/additive.js';
 import { createRng } from '../random.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 import { limitTolerance, ruleBounds, ruleTable } from './common.js';

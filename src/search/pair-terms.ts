@@ -1,4 +1,4 @@
-import type { PairTerm } from '../predict/model.js';
+import type { PairTerm } from '../core/additive.js';
 
 /** A pair term with i < j; all terms on one node pair are summed into it. */
 export interface CanonicalPair {

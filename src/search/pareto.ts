@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../core/additive.js';
 import type { Genome } from '../space/types.js';
 import { solveExhaustive } from './exhaustive.js';
 import { solveIlp, type IlpOptions } from './ilp.js';

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { Evaluator, Metrics } from '../eval/types.js';
-import type { BlockTable, MetricTable, Observations } from '../predict/block-table.js';
+import type { Evaluator, Metrics } from '../core/metrics.js';
+import type { BlockTable, MetricTable, Observations } from '../core/block-table.js';
 import { fitMetric } from '../predict/estimators/regression.js';
 import { predictMetric } from '../predict/predict.js';
 import { genomeKey } from '../space/space.js';

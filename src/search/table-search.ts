@@ -1,5 +1,5 @@
 import { fmt } from '../number-format.js';
-import type { BlockTable } from '../predict/block-table.js';
+import type { BlockTable } from '../core/block-table.js';
 import { withResiduals } from '../predict/cost-model.js';
 import { measuredRange } from '../predict/measured-range.js';
 import type { SearchSpace } from '../space/types.js';

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../core/additive.js';
 import type { Problem } from './problem.js';
 
 function finite(x: unknown, where: string): void {

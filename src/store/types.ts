@@ -1,4 +1,4 @@
-import type { Metrics } from '../eval/types.js';
+import type { Metrics } from '../core/metrics.js';
 
 /** One finished evaluation, as stored. */
 export interface StoredEvaluation {

@@ -1,6 +1,6 @@
 import { defaultCandidates, fitBlocks, type FittedBlocks, type RidgeCandidate } from '../predict/fit.js';
 import { applyLink, applyLinkExtended } from '../predict/link.js';
-import { pairSum } from '../predict/model.js';
+import { pairSum } from '../core/additive.js';
 import type { Genome } from '../space/types.js';
 import { checkFitData, notFitted } from './features.js';
 import type { Surrogate } from './types.js';

@@ -1,4 +1,4 @@
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../core/additive.js';
 import type { Limit, Problem } from '../search/problem.js';
 import type { CouplingRule, Genome } from '../space/types.js';
 

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { AdditiveModel, PairTerm } from '../predict/model.js';
+import type { AdditiveModel, PairTerm } from '../core/additive.js';
 import { solveIlp } from '../search/ilp.js';
 import { limitValue, objectiveValue, type Limit, type Problem, type Solution } from '../search/problem.js';
 import type { Genome } from '../space/types.js';

@@ -1,4 +1,4 @@
-import type { AdditiveModel, PairTerm } from '../../src/predict/model.js';
+import type { AdditiveModel, PairTerm } from '../../src/core/additive.js';
 import type { Rng } from '../../src/random.js';
 import type { ChoiceTerm, CouplingRule } from '../../src/space/types.js';
 import type { Limit, Problem } from '../../src/search/problem.js';

@@ -1,4 +1,4 @@
-import type { Evaluator, MetricInfo } from '../../src/eval/types.js';
+import type { Evaluator, MetricInfo } from '../../src/core/metrics.js';
 import { createProblem, type ObjectiveSpec } from '../../src/evolve/problem.js';
 import { createRng } from '../../src/random.js';
 import { createSpace } from '../../src/space/space.js';

@@ -1,5 +1,5 @@
 import { UserError } from '../../src/errors.js';
-import type { BlockTable } from '../../src/predict/block-table-schema.js';
+import type { BlockTable } from '../../src/core/block-table.js';
 import { createSpace } from '../../src/space/space.js';
 import type { SearchSpace } from '../../src/space/types.js';
 import { createNb201Space } from '../../src/spaces/nb201/space.js';

@@ -1,5 +1,5 @@
 import { UserError } from '../../src/errors.js';
-import { parseBlockTable, type BlockTable, type MetricTable } from '../../src/predict/block-table-schema.js';
+import { parseBlockTable, type BlockTable, type MetricTable } from '../../src/core/block-table.js';
 import { checkTableFits } from '../../src/predict/predict.js';
 import type { SearchSpace } from '../../src/space/types.js';
 import { spaceForTable } from './spaces.js';

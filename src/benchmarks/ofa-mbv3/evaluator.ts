@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.js';
-import type { Evaluator, MetricInfo, Metrics } from '../../eval/types.js';
+import type { Evaluator, MetricInfo, Metrics } from '../../core/metrics.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import { subnetKey, type OfaSubnet } from './arch.js';
 import { ofaMacs } from './flops.js';

@@ -1,4 +1,4 @@
-import type { MetricInfo } from '../../eval/types.js';
+import type { MetricInfo } from '../../core/metrics.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import { STAGES, SLOTS, type OfaSubnet } from './arch.js';
 import { OFA_ACCURACY, OFA_FLOPS, ofaEvaluator, ofaMetrics, type OfaEvaluator } from './evaluator.js';

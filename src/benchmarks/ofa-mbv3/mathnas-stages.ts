@@ -1,5 +1,5 @@
-import type { Evaluator } from '../../eval/types.js';
-import type { AdditiveModel } from '../../predict/model.js';
+import type { Evaluator } from '../../core/metrics.js';
+import type { AdditiveModel } from '../../core/additive.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import { createMobilenetV3Space, ofaConfig, type MobilenetV3Set } from '../../spaces/mobilenetv3/space.js';
 import { readMathnasTables, stageCandidateLists } from '../mathnas-data.js';

@@ -1,5 +1,5 @@
-import type { Metrics } from '../../eval/types.js';
-import type { BlockTable } from '../../predict/block-table.js';
+import type { Metrics } from '../../core/metrics.js';
+import type { BlockTable } from '../../core/block-table.js';
 import { sampleGenome } from '../../predict/estimators/design.js';
 import { predictMetric } from '../../predict/predict.js';
 import { createRng } from '../../random.js';

@@ -8,7 +8,7 @@ import { analysisSpace } from '../../analysis/spaces.js';
 import { writeTextAtomic } from '../../data/write.js';
 import { requireDataDir } from '../../data/dir.js';
 import { UserError } from '../../errors.js';
-import { writeJsonAtomic } from '../../predict/block-table.js';
+import { writeJsonAtomic } from '../../data/write.js';
 import { printJson, renderTable } from '../format.js';
 
 interface AnalyzeOptions {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { MathnasSpaceName } from '../../benchmarks/mathnas-tables.js';
 import { UserError } from '../../errors.js';
-import { writeJsonAtomic, type BlockTable } from '../../predict/block-table.js';
+import { writeJsonAtomic } from '../../data/write.js';
+import type { BlockTable } from '../../core/block-table.js';
 import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName, isBuiltinSpace } from '../../builtin/spaces.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
 import { printJson, renderTable } from '../format.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { metricTable } from '../../predict/block-table.js';
+import { metricTable } from '../../core/block-table.js';
 import { applyLink } from '../../predict/link.js';
 import { explainInfeasible } from '../../search/explain.js';
 import { problemFromTable } from '../../search/from-table.js';

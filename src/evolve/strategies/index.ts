@@ -1,4 +1,4 @@
-import type { ZeroCostProxy } from '../../eval/types.js';
+import type { ZeroCostProxy } from '../../core/metrics.js';
 import type { MooProblem } from '../problem.js';
 import type { Strategy } from '../strategy.js';
 import type { SurrogateChoice } from '../surrogates.js';

@@ -13,7 +13,7 @@ import type { MooProblem } from '../problem.js';
 import { balancedSample } from '../sampling.js';
 import type { Strategy } from '../strategy.js';
 import { surrogatePool, type SurrogateChoice } from '../surrogates.js';
-import type { ZeroCostProxy } from '../../eval/types.js';
+import type { ZeroCostProxy } from '../../core/metrics.js';
 import { withProxyTerm } from '../../surrogate/proxy-term.js';
 import { proxyStart, type ProxyStart, usableProxy } from '../proxy.js';
 

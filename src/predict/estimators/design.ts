@@ -1,7 +1,7 @@
 import { allGenomes, genomeKey, productSize, radices, satisfiesRules } from '../../space/space.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import { createRng, type Rng } from '../../random.js';
-import { additive, productMean, type AdditiveModel } from '../model.js';
+import { additive, productMean, type AdditiveModel } from '../../core/additive.js';
 
 const ENUMERATE_UP_TO = 2_000_000n;
 

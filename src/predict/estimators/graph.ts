@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import type { Oracle } from '../../eval/oracle.js';
-import type { Metrics } from '../../eval/types.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
 import { disconnectedNetwork } from './design.js';
 

@@ -1,8 +1,8 @@
 import { createOracle } from '../../eval/oracle.js';
-import type { Metrics } from '../../eval/types.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { Genome } from '../../space/types.js';
-import type { MetricTable } from '../block-table.js';
-import { additive, type AdditiveModel } from '../model.js';
+import type { MetricTable } from '../../core/block-table.js';
+import { additive, type AdditiveModel } from '../../core/additive.js';
 import { isOwnEffectiveForm } from '../../space/space.js';
 import { averageFlopsBase, baseRng, switchNetworks } from './design.js';
 import { disconnectedAccuracy } from './graph.js';

@@ -1,9 +1,9 @@
-import type { Metrics } from '../../eval/types.js';
+import type { Metrics } from '../../core/metrics.js';
 import { createOracle } from '../../eval/oracle.js';
 import { createRng } from '../../random.js';
 import { genomeKey, isOwnEffectiveForm, radices } from '../../space/space.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
-import type { MetricTable } from '../block-table.js';
+import type { MetricTable } from '../../core/block-table.js';
 import { defaultCandidates, fitBlocks, type Copies, type RidgeCandidate } from '../fit.js';
 import { averageFlopsBase, baseRng, coveringNetworks, sampleGenome, switchNetworks } from './design.js';
 import { disconnectedMetrics } from './graph.js';

@@ -1,7 +1,7 @@
-import type { Evaluator } from '../../eval/types.js';
+import type { Evaluator } from '../../core/metrics.js';
 import type { Genome, SearchSpace } from '../../space/types.js';
-import type { BlockTable } from '../block-table.js';
-import type { AdditiveModel } from '../model.js';
+import type { BlockTable } from '../../core/block-table.js';
+import type { AdditiveModel } from '../../core/additive.js';
 
 export interface EstimateRequest {
   readonly space: SearchSpace;

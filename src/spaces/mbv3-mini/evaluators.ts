@@ -1,7 +1,7 @@
 import { type AnalyticCost, createAnalyticEvaluator } from '../../eval/analytic.js';
 import { createLatencyEvaluator, type LatencySettings } from '../../eval/latency.js';
 import { createTrainEvaluator, type TrainSettings } from '../../eval/train.js';
-import type { Evaluator } from '../../eval/types.js';
+import type { Evaluator } from '../../core/metrics.js';
 import type { Genome } from '../../space/types.js';
 import { mbv3Cost } from '../../tfjs/mbv3/cost.js';
 import { createMbv3Net, type Mbv3Net } from '../../tfjs/mbv3/net.js';

@@ -1,4 +1,4 @@
-import type { AdditiveModel } from '../../predict/model.js';
+import type { AdditiveModel } from '../../core/additive.js';
 import type { Genome } from '../../space/types.js';
 import { nb201Layers, outputShape, type Nb201Dataset, type Nb201Layer } from './network.js';
 import { NB201_EDGES, NB201_OPS } from './space.js';

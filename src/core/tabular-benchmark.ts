@@ -1,5 +1,5 @@
-import type { Evaluator, MetricInfo, ZeroCostProxy } from '../eval/types.js';
-import type { AdditiveModel } from '../predict/model.js';
+import type { Evaluator, MetricInfo, ZeroCostProxy } from './metrics.js';
+import type { AdditiveModel } from './additive.js';
 import type { Genome, SearchSpace } from '../space/types.js';
 
 /**
