@@ -5,7 +5,7 @@ import { readCsv } from '../src/data/csv.js';
 import { effectiveNb201, parseNb201 } from '../src/spaces/nb201/space.js';
 import { spearman } from '../src/stats/rank.js';
 import { initBackend } from '../src/tfjs/backend.js';
-import { createNb201Net } from '../src/tfjs/nb201-net.js';
+import { createNb201Net } from '../src/spaces/nb201/tfjs-net.js';
 import { mnistBatch, MNIST_MEAN, MNIST_STD, mnistSample } from '../src/zc/images.js';
 import { EVAL_CHUNK, JACOB_COV_K, jacobCov, type JacobianNet } from '../src/zc/jacob-cov.js';
 import { nb201JacobCov } from '../src/zc/nb201-jacov.js';

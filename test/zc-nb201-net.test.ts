@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { nb201CostOf } from '../src/spaces/nb201/cost.js';
 import { initBackend } from '../src/tfjs/backend.js';
 import { chainInputGrad, wholeInputGrad } from '../src/tfjs/chain-grad.js';
-import { createNb201Net } from '../src/tfjs/nb201-net.js';
+import { createNb201Net } from '../src/spaces/nb201/tfjs-net.js';
 import { avgPool3x3, batchNormTrain, BN_EPSILON, conv, createParamFactory } from '../src/tfjs/nb201-ops.js';
 import { seededValues } from '../src/tfjs/small-cnn.js';
 import { assertClose } from './helpers/assert.js';

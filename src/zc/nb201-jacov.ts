@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Genome } from '../space/types.js';
-import { createNb201Net, type Nb201NetSpec } from '../tfjs/nb201-net.js';
+import { createNb201Net, type Nb201NetSpec } from '../spaces/nb201/tfjs-net.js';
 import type { BnMode } from '../tfjs/nb201-ops.js';
 import { jacobCov } from './jacob-cov.js';
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Genome } from '../space/types.js';
-import { effectiveNb201, NB201_EDGES, NB201_OPS } from '../spaces/nb201/space.js';
-import type { ChainBlock } from './chain-grad.js';
-import { avgPool3x3, batchNorm, type BnMode, conv, convBn, createParamFactory, type ConvParams, relu } from './nb201-ops.js';
+import type { Genome } from '../../space/types.js';
+import { effectiveNb201, NB201_EDGES, NB201_OPS } from './space.js';
+import type { ChainBlock } from '../../tfjs/chain-grad.js';
+import { avgPool3x3, batchNorm, type BnMode, conv, convBn, createParamFactory, type ConvParams, relu } from '../../tfjs/nb201-ops.js';
 
-export type { BnMode } from './nb201-ops.js';
+export type { BnMode } from '../../tfjs/nb201-ops.js';
 
 /**
  * The NAS-Bench-201 network (AutoDL TinyNetwork + InferCell, the same modules src/spaces/nb201/network.ts lists) in
