@@ -1,7 +1,7 @@
 import { loadNb201 } from '../src/benchmarks/nb201.js';
 import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import type { ZeroCostProxy } from '../src/core/metrics.js';
-import { ofaTarget } from '../src/cli/evolve-target.js';
+import { ofaTarget } from '../src/targets/predictor.js';
 import { frameFor, frameHypervolume, spaceFrame, type HvFrame } from '../src/evolve/indicator.js';
 import { createProblem, parseObjectives, type MooProblem } from '../src/evolve/problem.js';
 import { runStrategy } from '../src/evolve/run.js';

@@ -37,3 +37,11 @@ export {
   type UnreachableLimit,
 } from './search/table-search.js';
 export { refineSearch, type RefineOptions, type RefineResult } from './search/refine.js';
+
+// The high-level API: a registry space opened by name, searched with one options object.
+export { openTarget, type OpenTargetOptions } from './api/open-target.js';
+export { search, type SearchOptions, type SearchResult } from './api/search.js';
+export { findTarget, targetNames, TARGETS } from './targets/registry.js';
+export type { Capability, OpenOptions, TableTarget, TargetEntry, TargetInfo, TargetKind } from './targets/types.js';
+export { spaceForTable, TABLE_SPACE_NAMES } from './targets/table-spaces.js';
+export { fieldError } from './errors.js';

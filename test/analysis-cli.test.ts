@@ -65,7 +65,8 @@ test('MathNAS spaces: n/a for PDS and Kendall with the reason, the task named, a
 test('unknown space or PDS variant: one line naming the choices, exit 2', () => {
   assertOneLineError(
     cli(['analyze', 'nb201', 'nb999']),
-    /unknown space "nb999" \(known: nb101, nb201, nb301, tnb101-micro, tnb101-macro, mobilenetv3, supertransformer, supervit\)/,
+    /unknown space "nb999" \(known: mbv3-mini, nb201, mobilenetv3, supertransformer, supervit, ofa-mbv3, nb101, nb301, tnb101-micro, tnb101-macro\)/,
   );
+  assertOneLineError(cli(['analyze', 'mbv3-mini']), /space mbv3-mini cannot be analysed .*spaces that can: nb201, mobilenetv3, supertransformer, supervit, nb101, nb301, tnb101-micro, tnb101-macro$/m);
   assertOneLineError(cli(['analyze', 'nb201', '--pds', 'sd']), /--pds: expected one of minmax, robust, rank, got "sd"/);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mathnasTable } from '../src/benchmarks/mathnas-tables.js';
 import { parseBlockTable } from '../src/core/block-table.js';
-import { PUBLISHED_TABLE_NOTE } from '../src/cli/table-session.js';
+import { PUBLISHED_TABLE_NOTE } from '../src/targets/published.js';
 import { runCli } from './helpers/cli.js';
 import { DATA_DIR, needsData } from './helpers/data.js';
 

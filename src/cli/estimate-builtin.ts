@@ -10,7 +10,8 @@ import { createMemoryStore } from '../store/memory.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { BackendName } from '../tfjs/backend.js';
 import { progressReporter } from './progress.js';
-import { type CommonOptions, DEFAULT_ESTIMATOR, parseIntOption } from './session.js';
+import { type CommonOptions, parseIntOption } from './session.js';
+import { DEFAULT_ESTIMATOR } from '../targets/tabular.js';
 
 /** Flags of `estimate` that only a built-in space (one blocknas evaluates itself) takes. */
 export interface BuiltinEstimateOptions {

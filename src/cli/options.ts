@@ -1,14 +1,23 @@
 import { Option, type Command } from 'commander';
+import { TARGETS } from '../targets/registry.js';
+
+/** Each space's default for a field, for help texts: "nb201 imagenet16-120, mobilenetv3 imagenet, ...". */
+export function perSpace(field: 'dataset' | 'device', capability: 'search' | 'evolve' = 'search'): string {
+  const named = TARGETS.filter((t) => t.defaults[field] !== undefined && t.capabilities.includes(capability)).map((t) => `${t.name} ${t.defaults[field]}`);
+  const fromTable = TARGETS.filter((t) => t.kind === 'builtin').map((t) => t.name);
+  const own = capability === 'search' ? "its table's" : 'its evaluation settings';
+  return `default per space: ${named.join(', ')}${fromTable.length ? `; ${fromTable.join(', ')}: ${own}` : ''}`;
+}
 
 /** Flags shared by the commands that need a benchmark and a block table. */
 export function withCommon(cmd: Command, { table = true } = {}): Command {
   cmd
     .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
-    .option('--dataset <name>', 'dataset whose accuracy is predicted (default: imagenet16-120)')
-    .option('--device <name>', 'device whose latency (and energy) is predicted (default: fpga)')
+    .option('--dataset <name>', `dataset whose accuracy is predicted (${perSpace('dataset')})`)
+    .option('--device <name>', `device whose latency (and energy) is predicted (${perSpace('device')})`)
     .option('--estimator <name>', 'block estimator: mathnas, mathnas-sampled, regression (default: regression)')
     .option('--budget <n>', 'cap on distinct evaluated networks when estimating')
-    .option('--seed <n>', 'random seed: sampling estimators, and the simulated device of switch (default 0)')
+    .option('--seed <n>', 'random seed (default 0)')
     .addOption(new Option('--no-graph', 'predict without the cell-graph semantics (MathNAS as published)'))
     .option('--json', 'machine-readable JSON output');
   if (table) cmd.option('--table <file>', 'block table from `blocknas estimate` (default: estimate now)');

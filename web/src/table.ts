@@ -2,7 +2,7 @@ import { UserError } from '../../src/errors.js';
 import { parseBlockTable, type BlockTable, type MetricTable } from '../../src/core/block-table.js';
 import { checkTableFits } from '../../src/predict/predict.js';
 import type { SearchSpace } from '../../src/space/types.js';
-import { spaceForTable } from './spaces.js';
+import { spaceForTable } from '../../src/targets/table-spaces.js';
 
 /** A block table as the page holds it: validated, with the space it indexes. */
 export interface LoadedTable {

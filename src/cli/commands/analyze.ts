@@ -5,6 +5,7 @@ import { analyzeSpaces, type SpaceReport } from '../../analysis/analyze.js';
 import { DEFAULT_PDS, PDS_VARIANTS, type PdsVariant } from '../../analysis/pds.js';
 import { radarData, radarSvg } from '../../analysis/radar.js';
 import { analysisSpace } from '../../analysis/spaces.js';
+import { findTarget } from '../../targets/registry.js';
 import { writeTextAtomic } from '../../data/write.js';
 import { requireDataDir } from '../../data/dir.js';
 import { UserError } from '../../errors.js';
@@ -58,7 +59,10 @@ export function registerAnalyze(program: Command): void {
         throw new UserError(`--pds: expected one of ${PDS_VARIANTS.join(', ')}, got "${opts.pds}"`);
       }
       const variant = opts.pds as PdsVariant;
-      for (const s of spaces) analysisSpace(s);
+      for (const s of spaces) {
+        findTarget(s, 'analyze');
+        analysisSpace(s);
+      }
       const report = analyzeSpaces(spaces, requireDataDir(opts.dataDir), variant);
 
       const outDir = resolve(opts.outDir);

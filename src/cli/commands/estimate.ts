@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
-import type { MathnasSpaceName } from '../../benchmarks/mathnas-tables.js';
 import { UserError } from '../../errors.js';
 import { writeJsonAtomic } from '../../data/write.js';
 import type { BlockTable } from '../../core/block-table.js';
-import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName, isBuiltinSpace } from '../../builtin/spaces.js';
+import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName } from '../../builtin/spaces.js';
+import { requireDataDir } from '../../data/dir.js';
+import { PUBLISHED_TABLE_NOTE } from '../../targets/published.js';
+import { findTarget } from '../../targets/registry.js';
+import { benchmarkChoice, estimateBenchmarkTable } from '../../targets/tabular.js';
+import type { TargetEntry } from '../../targets/types.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
 import { printJson, renderTable } from '../format.js';
 import { withBuiltinFlags, withCommon } from '../options.js';
-import { estimateTable, openBenchmark, type CommonOptions } from '../session.js';
-import { isTableSpace, openTableSession, PUBLISHED_TABLE_NOTE } from '../table-session.js';
+import { openOptions, type CommonOptions } from '../session.js';
 
 export function registerEstimate(program: Command): void {
   withCommon(
@@ -22,13 +25,16 @@ export function registerEstimate(program: Command): void {
     { table: false },
   ).action(async (space: string, opts: CommonOptions & BuiltinEstimateOptions & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
-    if (isBuiltinSpace(space)) return estimateBuiltinCommand(space, opts);
+    const entry = findTarget(space, 'estimate');
+    if (entry.kind === 'builtin') return estimateBuiltinCommand(space as BuiltinSpaceName, opts);
     const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => opts[f] !== undefined);
     if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')}); ${space} is evaluated from its data`);
-    if (isTableSpace(space)) return writePublished(space, opts);
-    const { bench, dataset, devices } = openBenchmark(space, opts);
+    if (entry.kind === 'published-table') return writePublished(entry, opts);
+    const bench = entry.benchmark!(requireDataDir(opts.dataDir));
+    const o = openOptions(opts, `estimate ${space} (${opts.estimator ?? 'regression'})`);
+    const { dataset, devices } = benchmarkChoice(bench, o, { dataset: entry.defaults.dataset!, device: entry.defaults.device! });
     const t0 = performance.now();
-    const table = await estimateTable(bench, dataset, devices, opts);
+    const table = await estimateBenchmarkTable(bench, dataset, devices, o);
     const ms = performance.now() - t0;
     writeJsonAtomic(opts.out, table);
     if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, ms, notes: table.notes ?? [] });
@@ -84,8 +90,9 @@ function printBlockValues(table: BlockTable, nodes: readonly { id: string; block
  * Nothing evaluates networks of MathNAS's MobileNetV3, SuperTransformer and SuperViT spaces, so their block table is
  * the one MathNAS published; writing it lets the browser page (and --table) load it like an estimated one.
  */
-function writePublished(space: MathnasSpaceName, opts: CommonOptions & { out: string }): void {
-  const session = openTableSession(space, opts);
+async function writePublished(entry: TargetEntry, opts: CommonOptions & { out: string }): Promise<void> {
+  const space = entry.name;
+  const session = await entry.openTable!(openOptions(opts, `estimate ${space}`));
   const table: BlockTable = { ...session.table, notes: [PUBLISHED_TABLE_NOTE, ...(session.table.notes ?? [])] };
   writeJsonAtomic(opts.out, table);
   const metrics = table.metrics.map((m) => m.metric);

@@ -14,12 +14,12 @@ import { paretoFront } from '../../moo/dominance.js';
 import { openProvisionalSqliteStore } from '../../store/sqlite.js';
 import type { EvolveTarget } from '../../evolve/target.js';
 import { fmt, printJson, renderTable } from '../format.js';
-import { withBuiltinFlags } from '../options.js';
+import { perSpace, withBuiltinFlags } from '../options.js';
 import { progressReporter, stepReporter } from '../progress.js';
 import { parseIntOption } from '../session.js';
-import { openEvolveTarget } from '../evolve-target.js';
+import { findTarget } from '../../targets/registry.js';
 import { builtinTarget, NO_FINE_TUNE_FOR_TRAIN } from '../../builtin/evolve-target.js';
-import { BUILTIN_SPACES, isBuiltinSpace } from '../../builtin/spaces.js';
+import { BUILTIN_SPACES, type BuiltinSpaceName } from '../../builtin/spaces.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, parseBuiltinEvaluation } from '../estimate-builtin.js';
 
 interface EvolveOptions extends BuiltinEstimateOptions {
@@ -50,8 +50,8 @@ export function registerEvolve(program: Command): void {
   withBuiltinFlags(program.command('evolve <space>'))
     .description('multi-objective search for the Pareto set (NATv2: surrogate-assisted NSGA-III), stored and resumable')
     .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
-    .option('--dataset <name>', 'dataset that a bare "accuracy" objective refers to (default: imagenet16-120)')
-    .option('--device <name>', 'device that a bare "latency" or "energy" objective refers to (default: fpga)')
+    .option('--dataset <name>', `dataset that a bare "accuracy" objective refers to (${perSpace('dataset', 'evolve')})`)
+    .option('--device <name>', `device that a bare "latency" or "energy" objective refers to (${perSpace('device', 'evolve')})`)
     .option('--objectives <list>', 'comma-separated metrics, e.g. accuracy,latency:fpga,params', 'accuracy,latency')
     .option('--budget <n>', 'distinct networks to evaluate', '200')
     .option('--seed <n>', 'random seed (default 0)')
@@ -87,7 +87,8 @@ export function registerEvolve(program: Command): void {
       const frontWeight = parseIntOption('--front-weight', opts.frontWeight, 1) ?? NATV2_DEFAULT_FRONT_WEIGHT;
       const reselectEvery = parseIntOption('--reselect-every', opts.reselectEvery, 1);
       const fineTune = parseIntOption('--fine-tune', opts.fineTune, 1);
-      const builtin = isBuiltinSpace(spaceName) ? { name: spaceName, ev: parseBuiltinEvaluation(spaceName, opts) } : null;
+      const entry = findTarget(spaceName, 'evolve');
+      const builtin = entry.kind === 'builtin' ? { name: spaceName as BuiltinSpaceName, ev: parseBuiltinEvaluation(spaceName as BuiltinSpaceName, opts) } : null;
       if (!builtin) {
         const flag = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && opts[f] !== undefined);
         if (flag) throw new UserError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
@@ -96,7 +97,13 @@ export function registerEvolve(program: Command): void {
       const storeFile = opts.store ? resolve(opts.store) : join(out, 'store.sqlite');
       // a resume that finds nothing must not leave an empty store (and --out directory) behind
       if (opts.resume && !existsSync(storeFile)) throw new UserError(`--resume: no store at ${storeFile} to resume from`);
-      const opened = builtin ? null : openEvolveTarget(spaceName, opts);
+      const opened = builtin
+        ? null
+        : entry.openEvolve!({
+            ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+            ...(opts.dataset !== undefined ? { dataset: opts.dataset } : {}),
+            ...(opts.device !== undefined ? { device: opts.device } : {}),
+          });
       const noFineTune = builtin
         ? builtin.ev.accuracy.kind === 'supernet' ? null : NO_FINE_TUNE_FOR_TRAIN
         : opened!.target.fineTune.available ? null : opened!.target.fineTune.reason;

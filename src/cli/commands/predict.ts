@@ -17,7 +17,7 @@ export function registerPredict(program: Command): void {
       .option('--all', 'predict every architecture of a tabular benchmark, as CSV with a header'),
   ).action(async (space: string, arch: string | undefined, opts: CommonOptions & { all?: boolean }) => {
     if (!arch && !opts.all) throw new UserError('predict: give an architecture string or --all');
-    const s = await openSession(space, { ...opts, json: opts.json || opts.all });
+    const s = await openSession(space, { ...opts, json: opts.json || opts.all }, 'predict');
     const cols = [s.accuracy, s.latency, s.energy].filter((c): c is string => c !== undefined);
     if (opts.all) {
       if (!s.bench) throw new UserError(`--all: space ${s.name} has ${productSize(s.space)} architectures; --all is for tabular benchmarks`);

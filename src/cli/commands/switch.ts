@@ -53,7 +53,7 @@ export function registerSwitch(program: Command): void {
     const samples = parseIntOption('--samples', opts.samples, 1)!;
     const window = parseIntOption('--window', opts.window, 1)!;
     const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
-    const s = await openSession(space, opts);
+    const s = await openSession(space, opts, 'switch');
     const limits = parseLimits(s, { maxLatency: opts.maxLatency });
     const latency = limits[0]!.metric;
     const problem = problemFromTable(s.table, s.space, s.accuracy, limits, { linear: opts.linear ?? false });

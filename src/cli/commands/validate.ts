@@ -9,7 +9,7 @@ export function registerValidate(program: Command): void {
   withCommon(
     program.command('validate <space>').description('rank correlation of predicted against true, for every metric'),
   ).action(async (space: string, opts: CommonOptions) => {
-    const s = await openSession(space, opts);
+    const s = await openSession(space, opts, 'validate');
     if (!s.bench) throw new UserError(`validate: space ${s.name} has no ground truth to validate against (it is not a tabular benchmark)`);
     const rows = validateTable(s.table, s.bench);
     if (opts.json) return printJson({ estimator: s.table.estimator, evaluated: s.table.evaluated, metrics: rows });
