@@ -2,7 +2,7 @@ import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { publishedMathnasNb201 } from '../src/benchmarks/mathnas-nb201.js';
 import type { BlockTable } from '../src/core/block-table.js';
 import { ESTIMATORS, type Estimator } from '../src/predict/estimators/index.js';
-import { validateTable } from '../src/predict/validate.js';
+import { validateTable } from '../src/predict/validate-table.js';
 import { median } from '../src/stats/summary.js';
 import { section, spread, table } from './common.js';
 

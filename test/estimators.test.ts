@@ -12,7 +12,7 @@ import { sampledEstimator } from '../src/predict/estimators/sampled.js';
 import { averageFlopsBase } from '../src/predict/estimators/design.js';
 import { additive, type AdditiveModel } from '../src/core/additive.js';
 import { predict } from '../src/predict/predict.js';
-import { validateTable } from '../src/predict/validate.js';
+import { validateTable } from '../src/predict/validate-table.js';
 import { createRng } from '../src/random.js';
 import { allGenomes, createSpace, radices } from '../src/space/space.js';
 import type { Genome } from '../src/space/types.js';

@@ -2,7 +2,7 @@ import type { AdditiveModel, PairTerm } from '../core/additive.js';
 import type { Genome } from '../space/types.js';
 import { infeasibleSolution, limitTolerance, optimalSolution, pairsByLaterNode, ruleBounds, ruleTable } from './common.js';
 import { limitValue, type Problem, type Solution } from './problem.js';
-import { validateProblem } from './validate.js';
+import { validateProblem } from './validate-problem.js';
 
 /**
  * Product-space size up to which callers may prefer enumeration to the ILP: up to it enumerating stays well under a

@@ -9,7 +9,7 @@ import { solveModel } from './highs.js';
 import { findIncumbent } from './incumbent.js';
 import { genomeFromColumns } from './lp-format.js';
 import { limitValue, objectiveValue, type Problem, type Solution } from './problem.js';
-import { validateProblem } from './validate.js';
+import { validateProblem } from './validate-problem.js';
 
 export interface IlpOptions {
   /** Dinkelbach stops when max N − λD is at most this fraction of |N| + |λD| (default 1e-12). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { validateTable } from '../../predict/validate.js';
+import { validateTable } from '../../predict/validate-table.js';
 import { printJson, renderTable } from '../format.js';
 import { withCommon } from '../options.js';
 import { openSession, type CommonOptions } from '../session.js';
