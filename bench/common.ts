@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderTable } from '../src/cli/format.js';
+import { renderTable } from '../src/text-table.js';
 import { median, quantile } from '../src/stats/summary.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

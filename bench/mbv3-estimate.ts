@@ -1,8 +1,7 @@
 import { pathToFileURL } from 'node:url';
-import { estimateBuiltinTable, openBuiltinEvaluator } from '../src/builtin/estimate.js';
+import { BUILTIN_DEFAULT_BUDGET, estimateBuiltinTable, openBuiltinEvaluator } from '../src/builtin/estimate.js';
 import { defaultWorkers } from '../src/builtin/pool.js';
 import { type AccuracySpec, builtinSpace } from '../src/builtin/spaces.js';
-import { BUILTIN_DEFAULT_BUDGET } from '../src/cli/estimate-builtin.js';
 import { SPLIT_SIZES } from '../src/data/datasets.js';
 import { DEFAULT_SUPERNET_SETTINGS, type SupernetSettings } from '../src/eval/supernet.js';
 import type { Metrics } from '../src/core/metrics.js';

@@ -11,6 +11,13 @@ import { type AccuracySpec, builtinEvaluator, builtinSpace, type BuiltinSpaceNam
 
 const LATENCY_CHUNK = 8;
 
+/**
+ * Regression on this many networks: about 3.4x the m(n-1)+1 = 44 a block table needs at the least. Inherited-weight
+ * accuracy is noisy enough that 100 were too few (cross-validated accuracy Spearman 0.66 at 100 networks, 0.72-0.74
+ * at 150, 0.76 at 200; docs/evaluation.md), and 150 still fit the 15-minute estimation on two cores.
+ */
+export const BUILTIN_DEFAULT_BUDGET = 150;
+
 export interface BuiltinEstimateRequest {
   readonly space: BuiltinSpaceName;
   readonly accuracy: AccuracySpec;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defaultWorkers } from '../builtin/pool.js';
-import { type BuiltinEstimate, estimateBuiltinTable } from '../builtin/estimate.js';
+import { type BuiltinEstimate, BUILTIN_DEFAULT_BUDGET, estimateBuiltinTable } from '../builtin/estimate.js';
 import { type AccuracySpec, BUILTIN_DEVICES, type BuiltinSpaceName, EVALUATOR_KINDS, type EvaluatorKind } from '../builtin/spaces.js';
 import type { LatencySettings } from '../eval/latency.js';
 import { type DatasetName, parseDatasetName } from '../data/datasets.js';
@@ -41,12 +41,6 @@ export const BUILTIN_ONLY_FLAGS: readonly (keyof BuiltinEstimateOptions)[] = [
 ];
 
 export const BUILTIN_DEFAULT_DATASET: DatasetName = 'fashion-mnist';
-/**
- * Regression on this many networks: about 3.4x the m(n-1)+1 = 44 a block table needs at the least. Inherited-weight
- * accuracy is noisy enough that 100 were too few (cross-validated accuracy Spearman 0.66 at 100 networks, 0.72-0.74
- * at 150, 0.76 at 200; docs/evaluation.md), and 150 still fit the 15-minute estimation on two cores.
- */
-export const BUILTIN_DEFAULT_BUDGET = 150;
 
 export interface BuiltinEvaluation {
   readonly accuracy: AccuracySpec;
