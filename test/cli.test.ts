@@ -57,7 +57,7 @@ test('bad input gets a one-line error naming the field, exit 2, no stack trace',
   assertUserError(cli(['search', 'nb201', '--max-latency', '3', '--budget', '-4']), /--budget: expected an integer >= 1/);
   assertUserError(cli(['predict', 'nb201', '|conv~0|']), /expected an NB201 string/);
   assertUserError(cli(['search', 'nb999', '--max-latency', '3']), /unknown space "nb999"/);
-  assertUserError(cli(['search', 'nb201', '--max-latency', '3'], {}), /no data directory: pass --data-dir DIR or set BLOCKNAS_DATA/);
+  assertUserError(cli(['search', 'nb201', '--max-latency', '3'], {}), /--data-dir: no data directory: give one or set BLOCKNAS_DATA/);
   assertUserError(cli(['search', 'nb201', '--max-latency', '3', '--data-dir', '/nonexistent']), /--data-dir: "\/nonexistent" is not a directory/);
   assertUserError(cli(['search', 'nb201', '--max-latency', '3', '--table', '/nonexistent.json']), /--table: file \/nonexistent.json does not exist/);
   const unknown = cli(['search', 'nb201', '--bogus']);

@@ -52,7 +52,7 @@ test('subsets are nested prefixes, and batches are normalised with the training 
   assert.equal(small.size, 100);
   assert.deepEqual(Array.from(small.ids), Array.from(large.ids.subarray(0, 100)));
   assert.equal(firstN(ds.train, 10 ** 6), ds.train, 'a subset larger than the split is the split');
-  assert.throws(() => firstN(ds.train, 0, '--train-size'), (e) => e instanceof UserError && /--train-size/.test(e.message));
+  assert.throws(() => firstN(ds.train, 0, 'trainSize'), (e) => e instanceof UserError && e.field === 'trainSize' && /^trainSize: expected a positive integer/.test(e.message));
   const { x, y } = batchTensors(ds, ds.train, Array.from({ length: 1000 }, (_, i) => i));
   try {
     assert.deepEqual(x.shape, [1000, 28, 28, 1]);

@@ -47,18 +47,18 @@ test('learning-rate schedules: cosine from the peak to zero, step by gamma every
   assert.deepEqual([0, 1, 2, 3, 4].map((e) => learningRate(step, 0, 100, e)), [0.2, 0.2, 0.1, 0.1, 0.05]);
 });
 
-test('bad settings are one-line UserErrors naming the flag', async () => {
-  const bad: [Partial<TrainSettings>, RegExp][] = [
-    [{ epochs: 0 }, /--epochs/],
-    [{ batchSize: 2.5 }, /--batch-size/],
-    [{ lr: -1 }, /--lr/],
-    [{ optimizer: 'rmsprop' as 'sgd' }, /--optimizer: expected sgd or adam/],
-    [{ trainSize: -3 }, /--train-size/],
-    [{ schedule: { kind: 'step', everyEpochs: 0, gamma: 0.1 } }, /--lr-schedule step/],
+test('bad settings are one-line UserErrors naming the field (the CLI shows its flag)', async () => {
+  const bad: [Partial<TrainSettings>, string, RegExp][] = [
+    [{ epochs: 0 }, 'epochs', /^epochs: expected a positive integer, got 0$/],
+    [{ batchSize: 2.5 }, 'batchSize', /^batchSize: expected a positive integer/],
+    [{ lr: -1 }, 'lr', /^lr: expected a positive number/],
+    [{ optimizer: 'rmsprop' as 'sgd' }, 'optimizer', /^optimizer: expected sgd or adam/],
+    [{ trainSize: -3 }, 'trainSize', /^trainSize: expected a positive integer/],
+    [{ schedule: { kind: 'step', everyEpochs: 0, gamma: 0.1 } }, 'lrSchedule', /^lrSchedule: step/],
   ];
-  for (const [settings, re] of bad) {
-    assert.throws(() => trainer(settings), (e) => e instanceof UserError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(settings));
+  for (const [settings, field, re] of bad) {
+    assert.throws(() => trainer(settings), (e) => e instanceof UserError && e.field === field && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(settings));
   }
   const tooFew = trainer({ trainSize: 10, batchSize: 32 });
-  await assert.rejects(tooFew.evaluate([space.parse('k3e3d2|k3e3d2|k3e3d2|exit-none')]), (e) => e instanceof UserError && /--batch-size 32/.test(e.message));
+  await assert.rejects(tooFew.evaluate([space.parse('k3e3d2|k3e3d2|k3e3d2|exit-none')]), (e) => e instanceof UserError && e.field === 'batchSize' && /^batchSize: 32 is larger than the 10 training images/.test(e.message));
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { UserError } from '../src/errors.js';
 import { loadNb201, NB201_FILES } from '../src/benchmarks/nb201.js';
 import { trueBest } from '../src/benchmarks/true-best.js';
 import { regressionEstimator } from '../src/predict/estimators/regression.js';
@@ -53,7 +54,7 @@ test('refine needs a table with observations', { skip }, async () => {
   const table = { format: 'blocknas-block-table/1' as const, space: 'nb201', estimator: 'mathnas', evaluated: 25, seed: 0, base: [3, 3, 3, 3, 3, 3], metrics: [{ metric: 'acc', intercept: 0, values: bench.space.nodes.map(() => [0, 0, 0, 0, 0]) }] };
   await assert.rejects(
     refineSearch({ table, space: bench.space, evaluator: bench.evaluator([]), objective: 'acc', limits: [], steps: 1, solve: solveIlp }),
-    /--refine needs a block table with its evaluated networks/,
+    (e: Error) => (e as UserError).field === 'refine' && /^refine: needs a block table with its evaluated networks/.test(e.message),
   );
 });
 

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError, UserError } from '../errors.js';
 import { readCsv } from '../data/csv.js';
 import type { MetricInfo } from '../core/metrics.js';
 import { genomeRank } from '../space/space.js';
@@ -129,7 +129,7 @@ export function loadNb201(dataDir: string): TabularBenchmark {
     },
     flopsModel: (ds) => {
       const c = COST_DATASET[ds];
-      if (!c) throw new UserError(`--dataset: "${ds}" is not an NB201 dataset (one of ${Object.keys(COST_DATASET).join(', ')})`);
+      if (!c) throw fieldError('dataset', `"${ds}" is not an NB201 dataset (one of ${Object.keys(COST_DATASET).join(', ')})`);
       return nb201Cost(c).flops;
     },
   };

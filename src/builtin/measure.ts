@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import type { LatencySettings } from '../eval/latency.js';
 import type { Evaluator } from '../core/metrics.js';
 import type { BlockTable } from '../core/block-table.js';
@@ -44,7 +44,7 @@ export function builtinMeasure(name: BuiltinSpaceName, latency: Partial<LatencyS
       const b = m.startsWith('latency:') ? (m.slice('latency:'.length) as BackendName) : null;
       if (b && BUILTIN_DEVICES.includes(b)) return [b];
       if (counted.has(m)) return [];
-      throw new UserError(`--verify: ${m} of space ${name} cannot be measured without training; verify limits on ${[...BUILTIN_DEVICES.map((d) => `latency:${d}`), ...counted].join(', ')} only, or drop --verify`);
+      throw fieldError('verify', `${m} of space ${name} cannot be measured without training; verify limits on ${[...BUILTIN_DEVICES.map((d) => `latency:${d}`), ...counted].join(', ')} only, or drop --verify`);
     });
     const rows = genomes.map((): Record<string, number> => ({}));
     const parts = [...(metrics.some((m) => counted.has(m)) ? [analytic] : []), ...backends.map(timer)];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DatasetName, parseDatasetName } from '../data/datasets.js';
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { createAnalyticEvaluator } from '../eval/analytic.js';
 import { combineEvaluators } from '../eval/combine.js';
 import { createLatencyEvaluator, DEFAULT_LATENCY_SETTINGS, type LatencySettings } from '../eval/latency.js';
@@ -80,7 +80,7 @@ export type AccuracyEvaluator = Evaluator & { readonly settings: object; readonl
 /** The accuracy evaluator of a spec: weight sharing (supernet) or every network trained from scratch (train). */
 export function accuracyEvaluator(spec: AccuracySpec, hooks: AccuracyHooks = {}): AccuracyEvaluator {
   if (!(EVALUATOR_KINDS as readonly string[]).includes(spec.kind)) {
-    throw new UserError(`--evaluator: expected one of ${EVALUATOR_KINDS.join(', ')}, got "${spec.kind}"`);
+    throw fieldError('evaluator', `expected one of ${EVALUATOR_KINDS.join(', ')}, got "${spec.kind}"`);
   }
   const dataset = parseDatasetName(spec.dataset);
   const log = hooks.log ?? (() => {});

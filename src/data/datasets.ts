@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { UserError } from '../errors.js';
+import { fieldError, UserError } from '../errors.js';
 import { createRng, shuffle } from '../random.js';
 
 /*
@@ -66,7 +66,7 @@ const cache = new Map<string, Dataset>();
 
 export function parseDatasetName(text: string): DatasetName {
   if ((DATASET_NAMES as readonly string[]).includes(text)) return text as DatasetName;
-  throw new UserError(`--dataset: expected one of ${DATASET_NAMES.join(', ')}, got "${text}"`);
+  throw fieldError('dataset', `expected one of ${DATASET_NAMES.join(', ')}, got "${text}"`);
 }
 
 /** Loads (once per process and split seed) and splits a dataset. */
@@ -108,8 +108,9 @@ export function loadDataset(name: DatasetName, splitSeed = DEFAULT_SPLIT_SEED): 
 }
 
 /** The first `n` images of a split (splits are already in shuffled order, so prefixes are nested and seeded). */
-export function firstN(split: Split, n: number, what = 'subset size'): Split {
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${what}: expected a positive integer, got ${n}`);
+/** The first n examples of a split; `field` names the option n came from, for the error. */
+export function firstN(split: Split, n: number, field = 'size'): Split {
+  if (!Number.isInteger(n) || n < 1) throw fieldError(field, `expected a positive integer, got ${n}`);
   if (n >= split.size) return split;
   return { images: split.images.subarray(0, n * PIXELS), labels: split.labels.subarray(0, n), size: n, ids: split.ids.subarray(0, n) };
 }

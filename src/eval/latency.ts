@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import type { Genome } from '../space/types.js';
 import { type BackendName, initBackend } from '../tfjs/backend.js';
 import { memoryScale, type ReferenceScale, timeAgainstReference } from './latency-reference.js';
@@ -80,10 +80,10 @@ export function latencyMetrics(backends: readonly BackendName[], referenced = fa
  */
 export function createLatencyEvaluator(options: LatencyEvaluatorOptions): Evaluator & { readonly settings: LatencySettings } {
   const settings = { ...DEFAULT_LATENCY_SETTINGS, ...options.settings };
-  if (!Number.isInteger(settings.warmup) || settings.warmup < 0) throw new UserError(`--warmup: expected an integer >= 0, got ${settings.warmup}`);
-  if (!Number.isInteger(settings.repeats) || settings.repeats < 1) throw new UserError(`--repeats: expected a positive integer, got ${settings.repeats}`);
+  if (!Number.isInteger(settings.warmup) || settings.warmup < 0) throw fieldError('warmup', `expected an integer >= 0, got ${settings.warmup}`);
+  if (!Number.isInteger(settings.repeats) || settings.repeats < 1) throw fieldError('repeats', `expected a positive integer, got ${settings.repeats}`);
   if (settings.backends.length === 0 || settings.backends.some((b) => b !== 'wasm' && b !== 'cpu')) {
-    throw new UserError(`--backend: expected wasm and/or cpu, got ${settings.backends.join(',')}`);
+    throw fieldError('backend', `expected wasm and/or cpu, got ${settings.backends.join(',')}`);
   }
   const warmed = new Set<BackendName>();
   const scale = options.scale ?? memoryScale();

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { genomeKey } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import type { Evaluator, Metrics } from '../core/metrics.js';
@@ -37,7 +37,7 @@ export function createOracle(evaluator: Evaluator, budget = Infinity): Oracle {
         }
       }
       if (cache.size + fresh.length > budget) {
-        throw new UserError(`--budget ${budget}: the estimator needs ${cache.size + fresh.length} networks`);
+        throw fieldError('budget', `${budget} is too small: the estimator needs ${cache.size + fresh.length} networks`);
       }
       if (fresh.length > 0) {
         const results = await evaluator.evaluate(fresh);

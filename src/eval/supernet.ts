@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, type Dataset, type DatasetName, DEFAULT_SPLIT_SEED, firstN, loadDataset } from '../data/datasets.js';
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { createRng, type Rng, shuffle } from '../random.js';
 import type { Genome } from '../space/types.js';
 import { createMemoryStore } from '../store/memory.js';
@@ -110,18 +110,18 @@ export function supernetMetrics(dataset: DatasetName): MetricInfo[] {
 function checkSettings(s: SupernetSettings): SupernetSettings {
   const posInt = (v: number | undefined) => v === undefined || (Number.isInteger(v) && v > 0);
   for (const [flag, v] of [
-    ['--epochs', s.epochs],
-    ['--batch-size', s.batchSize],
-    ['--train-size', s.trainSize],
-    ['--val-size', s.valSize],
-    ['--test-size', s.testSize],
-    ['--calibration-images', s.calibrationImages],
+    ['epochs', s.epochs],
+    ['batchSize', s.batchSize],
+    ['trainSize', s.trainSize],
+    ['valSize', s.valSize],
+    ['testSize', s.testSize],
+    ['calibrationImages', s.calibrationImages],
   ] as const) {
-    if (!posInt(v)) throw new UserError(`${flag}: expected a positive integer, got ${v}`);
+    if (!posInt(v)) throw fieldError(flag, `expected a positive integer, got ${v}`);
   }
-  if (!(Number.isInteger(s.randomSubnets) && s.randomSubnets >= 0)) throw new UserError(`--random-subnets: expected an integer >= 0, got ${s.randomSubnets}`);
-  if (!(s.lr > 0)) throw new UserError(`--lr: expected a positive number, got ${s.lr}`);
-  if (!(s.weightDecay >= 0)) throw new UserError(`--weight-decay: expected a number >= 0, got ${s.weightDecay}`);
+  if (!(Number.isInteger(s.randomSubnets) && s.randomSubnets >= 0)) throw fieldError('randomSubnets', `expected an integer >= 0, got ${s.randomSubnets}`);
+  if (!(s.lr > 0)) throw fieldError('lr', `expected a positive number, got ${s.lr}`);
+  if (!(s.weightDecay >= 0)) throw fieldError('weightDecay', `expected a number >= 0, got ${s.weightDecay}`);
   return s;
 }
 
@@ -156,7 +156,7 @@ export function createSupernetEvaluator(options: SupernetEvaluatorOptions): Supe
       return { key: blobKey, data: store.getBlob(blobKey)! };
     },
     async fineTune(archs, ft, signal) {
-      if (!(Number.isInteger(ft.epochs) && ft.epochs > 0)) throw new UserError(`--fine-tune: expected a positive number of epochs, got ${ft.epochs}`);
+      if (!(Number.isInteger(ft.epochs) && ft.epochs > 0)) throw fieldError('fineTune', `expected a positive number of epochs, got ${ft.epochs}`);
       const { sn, ds } = await trained(signal);
       const s: TrainSettings = {
         ...DEFAULT_TRAIN_SETTINGS,
@@ -230,9 +230,9 @@ async function trainSupernet(
   signal: AbortSignal | undefined,
 ): Promise<Mbv3Supernet> {
   const sn = createMbv3Supernet(family.macro, s.seed);
-  const train = s.trainSize === undefined ? ds.train : firstN(ds.train, s.trainSize, '--train-size');
+  const train = s.trainSize === undefined ? ds.train : firstN(ds.train, s.trainSize, 'trainSize');
   const stepsPerEpoch = Math.floor(train.size / s.batchSize);
-  if (stepsPerEpoch === 0) throw new UserError(`--batch-size ${s.batchSize}: larger than the ${train.size} training images`);
+  if (stepsPerEpoch === 0) throw fieldError('batchSize', `${s.batchSize} is larger than the ${train.size} training images`);
   const total = stepsPerEpoch * s.epochs;
   const { opt, setLr } = makeOptimizer({ optimizer: 'adam', lr: s.lr });
   const blobKey = checkpointKey(o.key);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchTensors, type Dataset, type DatasetName, DEFAULT_SPLIT_SEED, firstN, loadDataset, type Split } from '../data/datasets.js';
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { createRng, shuffle } from '../random.js';
 import type { Genome } from '../space/types.js';
 import { type BackendName, initBackend } from '../tfjs/backend.js';
@@ -113,17 +113,17 @@ export function createTrainEvaluator(options: TrainEvaluatorOptions): Evaluator 
 
 function checkSettings(s: TrainSettings): TrainSettings {
   const posInt = (v: number | undefined) => v === undefined || (Number.isInteger(v) && v > 0);
-  if (!posInt(s.epochs)) throw new UserError(`--epochs: expected a positive integer, got ${s.epochs}`);
-  if (!posInt(s.batchSize)) throw new UserError(`--batch-size: expected a positive integer, got ${s.batchSize}`);
-  if (!(s.lr > 0)) throw new UserError(`--lr: expected a positive number, got ${s.lr}`);
-  if (!(s.weightDecay >= 0)) throw new UserError(`--weight-decay: expected a number >= 0, got ${s.weightDecay}`);
-  if (s.optimizer !== 'sgd' && s.optimizer !== 'adam') throw new UserError(`--optimizer: expected sgd or adam, got ${String(s.optimizer)}`);
+  if (!posInt(s.epochs)) throw fieldError('epochs', `expected a positive integer, got ${s.epochs}`);
+  if (!posInt(s.batchSize)) throw fieldError('batchSize', `expected a positive integer, got ${s.batchSize}`);
+  if (!(s.lr > 0)) throw fieldError('lr', `expected a positive number, got ${s.lr}`);
+  if (!(s.weightDecay >= 0)) throw fieldError('weightDecay', `expected a number >= 0, got ${s.weightDecay}`);
+  if (s.optimizer !== 'sgd' && s.optimizer !== 'adam') throw fieldError('optimizer', `expected sgd or adam, got ${String(s.optimizer)}`);
   if (s.schedule.kind === 'step' && !(s.schedule.everyEpochs > 0 && s.schedule.gamma > 0)) {
-    throw new UserError('--lr-schedule step: expected everyEpochs > 0 and gamma > 0');
+    throw fieldError('lrSchedule', 'step: expected everyEpochs > 0 and gamma > 0');
   }
-  if (s.schedule.kind !== 'cosine' && s.schedule.kind !== 'step') throw new UserError('--lr-schedule: expected cosine or step');
-  for (const [flag, v] of [['--train-size', s.trainSize], ['--val-size', s.valSize], ['--test-size', s.testSize], ['--calibration-images', s.calibrationImages]] as const) {
-    if (!posInt(v)) throw new UserError(`${flag}: expected a positive integer, got ${v}`);
+  if (s.schedule.kind !== 'cosine' && s.schedule.kind !== 'step') throw fieldError('lrSchedule', 'expected cosine or step');
+  for (const [flag, v] of [['trainSize', s.trainSize], ['valSize', s.valSize], ['testSize', s.testSize], ['calibrationImages', s.calibrationImages]] as const) {
+    if (!posInt(v)) throw fieldError(flag, `expected a positive integer, got ${v}`);
   }
   return s;
 }
@@ -146,11 +146,11 @@ export function makeOptimizer(s: Pick<TrainSettings, 'optimizer' | 'lr'>): { opt
 
 /** Trains `net` (then disposes it) and measures its accuracy: the loop of the train evaluator, for any trainable net. */
 export function trainNetwork(net: TrainableNet, ds: Dataset, s: TrainSettings, signal: AbortSignal | undefined, log: (line: string) => void): Metrics {
-  const train = s.trainSize === undefined ? ds.train : firstN(ds.train, s.trainSize, '--train-size');
+  const train = s.trainSize === undefined ? ds.train : firstN(ds.train, s.trainSize, 'trainSize');
   const { opt, setLr } = makeOptimizer(s);
   try {
     const stepsPerEpoch = Math.floor(train.size / s.batchSize);
-    if (stepsPerEpoch === 0) throw new UserError(`--batch-size ${s.batchSize}: larger than the ${train.size} training images`);
+    if (stepsPerEpoch === 0) throw fieldError('batchSize', `${s.batchSize} is larger than the ${train.size} training images`);
     const total = stepsPerEpoch * s.epochs;
     const rng = createRng(s.seed ^ 0x5eed);
     const decay = net.decayParams ?? net.params;

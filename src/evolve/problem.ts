@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import type { Evaluator, MetricInfo, Metrics } from '../core/metrics.js';
 import { higherIsBetter } from '../core/metrics.js';
 import { radices, ruleHolds } from '../space/space.js';
@@ -40,7 +40,7 @@ export function createProblem(
   evaluator: Evaluator,
   options: ProblemOptions = {},
 ): MooProblem {
-  if (objectives.length < 1) throw new UserError('--objectives: give at least one objective');
+  if (objectives.length < 1) throw fieldError('objectives', 'give at least one objective');
   const canonical = (options.canonical ?? true) && space.effective !== undefined;
   const repair = (g: Genome): Genome | null => {
     let h = g;
@@ -75,15 +75,15 @@ export function parseObjectives(
   defaults: Readonly<Record<string, string>> = {},
 ): ObjectiveSpec[] {
   const items = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (items.length === 0) throw new UserError('--objectives: expected a comma-separated list such as accuracy,latency:fpga');
+  if (items.length === 0) throw fieldError('objectives', 'expected a comma-separated list such as accuracy,latency:fpga');
   const out: ObjectiveSpec[] = [];
   for (const item of items) {
     const id = item.includes(':') ? item : (defaults[item] ?? item);
     const info = available.find((m) => m.id === id);
     if (!info) {
-      throw new UserError(`--objectives: unknown metric "${item}" (available: ${available.map((m) => m.id).join(', ')})`);
+      throw fieldError('objectives', `unknown metric "${item}" (available: ${available.map((m) => m.id).join(', ')})`);
     }
-    if (out.some((o) => o.metric === id)) throw new UserError(`--objectives: "${id}" given twice`);
+    if (out.some((o) => o.metric === id)) throw fieldError('objectives', `"${id}" given twice`);
     out.push({ metric: id, info, sense: higherIsBetter(info.kind) ? 'max' : 'min' });
   }
   return out;

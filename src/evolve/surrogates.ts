@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { blockRidge } from '../surrogate/block-ridge.js';
 import { rankTarget } from '../surrogate/rank-target.js';
 import { createSurrogate, defaultSurrogates, SURROGATES, type SurrogateKind } from '../surrogate/registry.js';
@@ -10,7 +10,7 @@ export const SURROGATE_CHOICES: readonly SurrogateChoice[] = ['auto', ...(Object
 
 export function parseSurrogateChoice(text: string): SurrogateChoice {
   if (!(SURROGATE_CHOICES as readonly string[]).includes(text)) {
-    throw new UserError(`--surrogate: expected one of ${SURROGATE_CHOICES.join(', ')}, got "${text}"`);
+    throw fieldError('surrogate', `expected one of ${SURROGATE_CHOICES.join(', ')}, got "${text}"`);
   }
   return text as SurrogateChoice;
 }

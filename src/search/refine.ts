@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import type { Evaluator, Metrics } from '../core/metrics.js';
 import type { BlockTable, MetricTable, Observations } from '../core/block-table.js';
 import { fitMetric } from '../predict/estimators/regression.js';
@@ -58,7 +58,7 @@ export interface RefineResult {
  */
 export async function refineSearch(o: RefineOptions): Promise<RefineResult> {
   const obs = o.table.observations;
-  if (!obs) throw new UserError(`--refine needs a block table with its evaluated networks (estimator regression), not ${o.table.estimator}`);
+  if (!obs) throw fieldError('refine', `needs a block table with its evaluated networks (estimator regression), not ${o.table.estimator}`);
   const genomes: Genome[] = obs.genomes.map((g) => [...g]);
   const results: Metrics[] = genomes.map((_, i) => rowOf(obs, i));
   const seen = new Set(genomes.map(genomeKey));

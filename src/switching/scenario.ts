@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { createRng } from '../random.js';
 import { limitValue } from '../search/problem.js';
 import type { Genome } from '../space/types.js';
@@ -22,7 +22,7 @@ export function parseProfile(text: string): Segment[] {
     const to = m?.[2] === undefined ? from : Number(m[2]);
     const steps = Number(m?.[3]);
     if (!m || !(from > 0) || !(to > 0) || !(steps >= 1)) {
-      throw new UserError(`--profile: expected FACTOR:STEPS or FROM-TO:STEPS separated by commas (e.g. ${DEFAULT_PROFILE}), got "${part}"`);
+      throw fieldError('profile', `expected FACTOR:STEPS or FROM-TO:STEPS separated by commas (e.g. ${DEFAULT_PROFILE}), got "${part}"`);
     }
     return { from, to, steps };
   });
@@ -89,8 +89,8 @@ function gaussian(seed: number): () => number {
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const { factors, problem, latency } = options;
   const noise = options.noise ?? 0.02;
-  if (!(noise >= 0 && noise < 0.5)) throw new UserError(`--noise: expected a relative deviation in [0, 0.5), got ${noise}`);
-  if (factors.length === 0) throw new UserError('--profile: expected at least one step');
+  if (!(noise >= 0 && noise < 0.5)) throw fieldError('noise', `expected a relative deviation in [0, 0.5), got ${noise}`);
+  if (factors.length === 0) throw fieldError('profile', 'expected at least one step');
   const switcher = await createSwitcher(options);
   const limit = problem.limits.find((l) => l.metric === latency)!;
   const trueLatency = (g: Genome) => limitValue(limit, g);

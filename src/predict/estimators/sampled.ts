@@ -1,4 +1,4 @@
-import { UserError } from '../../errors.js';
+import { fieldError } from '../../errors.js';
 import { createOracle } from '../../eval/oracle.js';
 import { createRng } from '../../random.js';
 import type { Genome } from '../../space/types.js';
@@ -59,7 +59,7 @@ export const sampledEstimator: Estimator = {
     }
     if (samples === 0) {
       const per = 1 + space.nodes.reduce((s, n) => s + n.blocks.length - 1, 0);
-      throw new UserError(`--budget ${budget}: mathnas-sampled needs at least ${per + 1} networks for one sample`);
+      throw fieldError('budget', `${budget} is too small: mathnas-sampled needs at least ${per + 1} networks for one sample`);
     }
     const tables: MetricTable[] = metrics.map((metric, mi) => ({
       metric,
