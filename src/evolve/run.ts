@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { cachedEvaluator } from '../eval/cached.js';
+import { failureOf } from '../eval/failure.js';
 import type { Metrics } from '../core/metrics.js';
 import { paretoFront } from '../moo/dominance.js';
 import { genomeKey } from '../space/space.js';
@@ -28,7 +29,10 @@ export interface RunOptions {
 
 export interface StepReport {
   readonly step: number;
+  /** Networks spent so far, failed ones included. */
   readonly evaluations: number;
+  /** Networks that failed so far (eval/failure.ts), of `evaluations`. */
+  readonly failed: number;
   readonly budget: number;
   readonly hypervolume: number;
   /** Steps answered from the store while replaying a resumed run. */
@@ -42,10 +46,19 @@ export interface EvaluatedArch {
   readonly objectives: readonly number[];
 }
 
+/** A network the evaluator failed (eval/failure.ts): spent from the budget, never told to the strategy. */
+export interface FailedArch {
+  readonly genome: Genome;
+  readonly reason: string;
+  readonly attempts: number;
+}
+
 export interface RunResult {
   readonly strategy: string;
-  /** Every evaluated network in evaluation order. */
+  /** Every evaluated network in evaluation order (failed ones are in `failed` instead). */
   readonly evaluated: readonly EvaluatedArch[];
+  /** Networks the evaluator failed, in evaluation order. */
+  readonly failed: readonly FailedArch[];
   /** Indices into `evaluated` of the non-dominated ones. */
   readonly front: readonly number[];
   readonly history: readonly HistoryRow[];
@@ -62,7 +75,9 @@ export interface RunResult {
  * strategy hears of it, with the run's step record in one transaction, so a killed run loses at most the batch in
  * flight. Resuming replays the (deterministic) strategy from the start with every stored evaluation answered by
  * the store, checking that it asks for exactly the networks it asked for before: the resumed result is the one an
- * uninterrupted run would have given, and nothing is evaluated twice.
+ * uninterrupted run would have given, and nothing is evaluated twice. A network the evaluator fails (a row marked
+ * by eval/failure.ts, e.g. an external trainer that crashed after its retries) is spent from the budget and recorded in
+ * the store as failed, but the strategy never hears of it; a resume replays it as failed from the store.
  */
 export async function runStrategy(problem: MooProblem, strategy: Strategy, options: RunOptions): Promise<RunResult> {
   const { budget, store, runId } = options;
@@ -83,22 +98,24 @@ export async function runStrategy(problem: MooProblem, strategy: Strategy, optio
 
   const evaluator = cachedEvaluator(problem.evaluator, store, options.evaluatorKey);
   const evaluated: EvaluatedArch[] = [];
+  const failed: FailedArch[] = [];
+  const spent = () => evaluated.length + failed.length;
   const seen = new Set<string>();
   const history: HistoryRow[] = [];
   let frame = options.frame;
   let interrupted = false;
-  for (let step = 0; evaluated.length < budget; step++) {
+  for (let step = 0; spent() < budget; step++) {
     // Let the event loop run between steps: a signal handler (Ctrl-C) only fires there, never between microtasks.
     await new Promise((r) => setImmediate(r));
     if (options.signal?.aborted) {
       interrupted = true;
       break;
     }
-    const asked = await strategy.ask(budget - evaluated.length);
+    const asked = await strategy.ask(budget - spent());
     const batch: Genome[] = [];
     for (const g of asked) {
       const k = genomeKey(g);
-      if (seen.has(k) || batch.length >= budget - evaluated.length) continue;
+      if (seen.has(k) || batch.length >= budget - spent()) continue;
       seen.add(k);
       batch.push(g);
     }
@@ -106,27 +123,36 @@ export async function runStrategy(problem: MooProblem, strategy: Strategy, optio
     const keys = batch.map(genomeKey);
     const replayed = step < storedSteps;
     if (replayed) {
-      const expected = storedArchs.slice(evaluated.length, evaluated.length + batch.length);
+      const expected = storedArchs.slice(spent(), spent() + batch.length);
       if (expected.length !== keys.length || expected.some((k, i) => k !== keys[i])) {
         throw new UserError(`--resume: run "${runId}" diverged from its stored record at step ${step}; it cannot be resumed by this version (start a new run)`);
       }
     }
     const metrics = await evaluator.evaluate(batch, options.signal ? { signal: options.signal } : {});
-    const objectives = metrics.map((m) => problem.toMinimised(m));
-    batch.forEach((g, i) => evaluated.push({ genome: g, metrics: metrics[i]!, objectives: objectives[i]! }));
-    frame ??= frameFor(objectives);
-    const hv = frameHypervolume(evaluated.map((e) => e.objectives), frame);
-    strategy.tell(batch, objectives);
+    const good: Genome[] = [];
+    const objectives: number[][] = [];
+    batch.forEach((g, i) => {
+      const f = failureOf(metrics[i]);
+      if (f) return void failed.push({ genome: g, reason: f.reason, attempts: f.attempts });
+      const o = problem.toMinimised(metrics[i]!);
+      good.push(g);
+      objectives.push(o);
+      evaluated.push({ genome: g, metrics: metrics[i]!, objectives: o });
+    });
+    if (objectives.length > 0) frame ??= frameFor(objectives);
+    const hv = frame ? frameHypervolume(evaluated.map((e) => e.objectives), frame) : 0;
+    strategy.tell(good, objectives);
     const detail = strategy.lastDetail?.();
-    const row: HistoryRow = { step, evaluations: evaluated.length, hypervolume: hv, ...(detail !== undefined ? { detail } : {}) };
+    const row: HistoryRow = { step, evaluations: spent(), hypervolume: hv, ...(detail !== undefined ? { detail } : {}) };
     if (!replayed) store.appendStep(runId, keys, row);
     history.push(row);
-    options.onStep?.({ step, evaluations: evaluated.length, budget, hypervolume: hv, replayed });
+    options.onStep?.({ step, evaluations: spent(), failed: failed.length, budget, hypervolume: hv, replayed });
   }
   if (!interrupted) store.finishRun(runId);
   return {
     strategy: strategy.name,
     evaluated,
+    failed,
     front: paretoFront(evaluated.map((e) => e.objectives)),
     history,
     frame: frame ?? { bounds: { ideal: [], nadir: [] }, offset: 0 },

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
-import type { EvaluationStore, HistoryRow, RunRecord, StoredEvaluation } from './types.js';
+import type { EvaluationStore, HistoryRow, RunRecord, StoredEvaluation, StoredFailure } from './types.js';
 
 const SCHEMA_VERSION = '1';
 
@@ -10,6 +10,9 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS evaluations (
   evaluator TEXT NOT NULL, arch TEXT NOT NULL, metrics TEXT NOT NULL, seconds REAL, created TEXT NOT NULL,
+  PRIMARY KEY (evaluator, arch));
+CREATE TABLE IF NOT EXISTS failures (
+  evaluator TEXT NOT NULL, arch TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL, created TEXT NOT NULL,
   PRIMARY KEY (evaluator, arch));
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY, config TEXT NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL);
@@ -49,6 +52,11 @@ export function openSqliteStore(file: string): EvaluationStore {
   const putEval = db.prepare(
     'INSERT OR REPLACE INTO evaluations (evaluator, arch, metrics, seconds, created) VALUES (?, ?, ?, ?, ?)',
   );
+  const getFailure = db.prepare<[string, string], StoredFailure>('SELECT arch, reason, attempts FROM failures WHERE evaluator = ? AND arch = ?');
+  const allFailures = db.prepare<[string], StoredFailure>('SELECT arch, reason, attempts FROM failures WHERE evaluator = ? ORDER BY arch');
+  const putFailure = db.prepare('INSERT OR REPLACE INTO failures (evaluator, arch, reason, attempts, created) VALUES (?, ?, ?, ?, ?)');
+  const dropFailure = db.prepare('DELETE FROM failures WHERE evaluator = ? AND arch = ?');
+  const dropFailures = db.prepare('DELETE FROM failures WHERE evaluator = ?');
   const countEval = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM evaluations WHERE evaluator = ?');
   const getRun = db.prepare<[string], { id: string; config: string; status: RunRecord['status'] }>(
     'SELECT id, config, status FROM runs WHERE id = ?',
@@ -69,7 +77,20 @@ export function openSqliteStore(file: string): EvaluationStore {
   const putBlob = db.prepare('INSERT OR REPLACE INTO blobs (key, data, updated) VALUES (?, ?, ?)');
   const putMany = db.transaction((evaluator: string, rows: readonly StoredEvaluation[]) => {
     const t = now();
-    for (const r of rows) putEval.run(evaluator, r.arch, JSON.stringify(r.metrics), r.seconds ?? null, t);
+    for (const r of rows) {
+      putEval.run(evaluator, r.arch, JSON.stringify(r.metrics), r.seconds ?? null, t);
+      dropFailure.run(evaluator, r.arch);
+    }
+  });
+  const putFailures = db.transaction((evaluator: string, rows: readonly StoredFailure[]) => {
+    const t = now();
+    for (const r of rows) putFailure.run(evaluator, r.arch, r.reason, r.attempts, t);
+  });
+  const deleteFailures = db.transaction((evaluator: string, archs: readonly string[] | undefined) => {
+    if (archs === undefined) return dropFailures.run(evaluator).changes;
+    let n = 0;
+    for (const a of archs) n += dropFailure.run(evaluator, a).changes;
+    return n;
   });
   const appendStep = db.transaction((id: string, archs: readonly string[], row: HistoryRow) => {
     let seq = nextSeq.get(id)!.n;
@@ -99,6 +120,12 @@ export function openSqliteStore(file: string): EvaluationStore {
     },
     putEvaluations: (evaluator, rows) => putMany(evaluator, rows),
     countEvaluations: (evaluator) => countEval.get(evaluator)!.n,
+    getFailures(evaluator, archs) {
+      const rows = archs === undefined ? allFailures.all(evaluator) : archs.flatMap((a) => getFailure.all(evaluator, a));
+      return new Map(rows.map((r) => [r.arch, { arch: r.arch, reason: r.reason, attempts: r.attempts }]));
+    },
+    putFailures: (evaluator, rows) => putFailures(evaluator, rows),
+    deleteFailures: (evaluator, archs) => deleteFailures(evaluator, archs),
     getRun: (id) => getRun.get(id),
     startRun(id, config) {
       const t = now();

@@ -9,6 +9,19 @@ export interface StoredEvaluation {
   readonly seconds?: number;
 }
 
+/**
+ * An architecture the evaluator could not evaluate after its retries (src/eval/failure.ts): kept as its outcome,
+ * so a resumed run replays it as failed instead of trying again and diverging, and reported.
+ */
+export interface StoredFailure {
+  /** Canonical genome key (src/space genomeKey). */
+  readonly arch: string;
+  /** One line naming the evaluator and the architecture, e.g. `external evaluator "..." timed out after 60.0 s (arch ...)`. */
+  readonly reason: string;
+  /** Invocations spent on it. */
+  readonly attempts: number;
+}
+
 /** What a run remembers about itself, so that `--resume` can check it continues the same run. */
 export interface RunRecord {
   readonly id: string;
@@ -36,6 +49,15 @@ export interface EvaluationStore {
   /** Stores a batch in one transaction: after a crash either all of it is there or none. */
   putEvaluations(evaluator: string, rows: readonly StoredEvaluation[]): void;
   countEvaluations(evaluator: string): number;
+  /** Recorded failures under these evaluator settings: of the given archs, or all of them (in arch order). */
+  getFailures(evaluator: string, archs?: readonly string[]): Map<string, StoredFailure>;
+  /** Stores a batch of failures in one transaction (replacing earlier ones of the same archs). */
+  putFailures(evaluator: string, rows: readonly StoredFailure[]): void;
+  /**
+   * Forgets failures (of the given archs, or all under these settings) so they are evaluated again; returns how many
+   * were dropped. putEvaluations also drops the failure of every arch it stores.
+   */
+  deleteFailures(evaluator: string, archs?: readonly string[]): number;
 
   getRun(id: string): RunRecord | undefined;
   startRun(id: string, config: string): void;
