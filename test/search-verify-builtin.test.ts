@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { builtinMeasure, tableLatencySettings } from '../src/builtin/measure.js';
 import { builtinSpace, shippedTablePath } from '../src/builtin/spaces.js';
-import { limitPolicy } from '../src/cli/commands/search.js';
+import { limitPolicy } from '../src/api/search.js';
 import type { Session } from '../src/cli/session.js';
 import { UserError } from '../src/errors.js';
 import { readBlockTable } from '../src/core/block-table-file.js';
@@ -46,7 +46,7 @@ test('search mbv3-mini verifies only with --verify; --no-verify and no flag leav
   assert.ok(limitPolicy(lookup, {}).measure, 'a lookup verifies by default');
   assert.equal(limitPolicy(lookup, {}).remeasure, undefined, "a lookup reuses the table's own measurements");
   const published = { name: 'mobilenetv3' } as Session;
-  assert.throws(() => limitPolicy(published, { verify: true }), (e: unknown) => e instanceof UserError && /^--verify: space mobilenetv3 has nothing to measure/.test(e.message));
+  assert.throws(() => limitPolicy(published, { verify: true }), (e: unknown) => e instanceof UserError && /^verify: space mobilenetv3 has nothing to measure/.test(e.message));
   assert.equal(tableLatencySettings(table).repeats, 60, 'the shipped table records the protocol it was timed with');
   assert.deepEqual(tableLatencySettings({ notes: ['no settings here'] }), {}, 'a table without recorded settings gets the defaults');
 });

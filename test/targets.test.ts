@@ -70,8 +70,9 @@ test('search through the public API: NB201 under a latency limit, answer checked
   }
   assert.ok(r.predicted!['accuracy:cifar100']! >= best - 1e-6 || r.measurements > 0, 'optimal among measured-feasible cells');
   await assert.rejects(search({ space: 'nb201', dataDir: DATA_DIR, device: 'moon' }), (e: Error) => (e as UserError).field === 'device' && /^device: "moon" is not a nb201 device/.test(e.message));
-  await assert.rejects(search({ space: t, confidence: 2 }), (e: Error) => /^confidence: expected a probability/.test(e.message));
-  await assert.rejects(search({ space: t, objective: 'accuracy:x' }), (e: Error) => /^objective: "accuracy:x" is not a metric/.test(e.message));
+  await assert.rejects(search({ space: t }), (e: Error) => (e as UserError).field === 'limits');
+  await assert.rejects(search({ space: t, confidence: 2, limits: { 'latency:eyeriss': 6 } }), (e: Error) => /^confidence: expected a probability/.test(e.message));
+  await assert.rejects(search({ space: t, objective: 'accuracy:x', limits: { 'latency:eyeriss': 6 } }), (e: Error) => /^objective: "accuracy:x" is not a metric/.test(e.message));
 });
 
 test('CLI: every space is listed and named in unknown-space errors; --version; help shows per-space defaults', { skip: needsData('nb201/nb201_accuracy.csv') }, () => {

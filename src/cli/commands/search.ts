@@ -1,53 +1,31 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_BUILTIN_SPACE } from '../../builtin/spaces.js';
 import { UserError } from '../../errors.js';
-import { solveExhaustive, spaceSizeOf } from '../../search/exhaustive.js';
+import { limitPolicy, refineWith, runSearch, solverFor, type LimitOptions as HoldOptions, type SolveOptions } from '../../api/search.js';
 import { explainInfeasible } from '../../search/explain.js';
 import { holdLimits, problemFromTable, type LimitSpec } from '../../search/from-table.js';
 import { warmUpHighs } from '../../search/highs.js';
-import { solveIlp } from '../../search/ilp.js';
 import { sweepLimits, sweepRange } from '../../search/pareto.js';
-import type { Problem, Solution } from '../../search/problem.js';
-import { refineSearch } from '../../search/refine.js';
 import { describeUnreachable, searchTable, unreachableLimits, type SolvedTableSearch, type TableSearch, type UnreachableLimit } from '../../search/table-search.js';
-import type { Measure } from '../../search/verify.js';
 import { withResiduals } from '../../predict/cost-model.js';
 import { DEFAULT_CONFIDENCE } from '../../predict/interval.js';
 import { measuredRange } from '../../predict/measured-range.js';
-import { radices } from '../../space/space.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits, type LimitOptions } from '../limits.js';
 import { withCommon } from '../options.js';
 import { describe, judge, reportSearch } from '../search-report.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
-type SearchOptions = CommonOptions &
+type SearchFlags = CommonOptions &
   LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string; confidence?: string; verify?: boolean };
-type Solve = (p: Problem) => Promise<Solution>;
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** Up to this many architectures, enumerating every prediction is faster than any solver call (docs/notes/2026-12-08-solve-times.md). */
-const AUTO_ENUMERATE = 100_000;
 
 function parseConfidence(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const x = Number(v);
   if (v.trim() === '' || !(x > 0 && x < 1)) throw new UserError(`--confidence: expected a probability between 0 and 1 (exclusive), got "${v}"`);
   return x;
-}
-
-/**
- * How limits are held: with costs measured (verified), on the prediction, since a measurement settles each answer
- * and a margin would only cost accuracy; without, at the default confidence's upper prediction bound. A lookup
- * verifies unless --no-verify; timing on this machine only with --verify.
- */
-export function limitPolicy(s: Session, opts: Pick<SearchOptions, 'confidence' | 'verify'>): { measure?: Measure; confidence?: number; remeasure?: boolean } {
-  if (opts.verify && !s.measure) throw new UserError(`--verify: space ${s.name} has nothing to measure costs with (its block table's costs are published, not measured here)`);
-  const timed = s.measuredBy === 'timing';
-  const measure = (opts.verify ?? !timed) ? s.measure : undefined;
-  const confidence = parseConfidence(opts.confidence) ?? (measure ? undefined : DEFAULT_CONFIDENCE);
-  return { ...(measure ? { measure } : {}), ...(confidence !== undefined ? { confidence } : {}), ...(measure && timed ? { remeasure: true } : {}) };
 }
 
 export function registerSearch(program: Command): void {
@@ -68,35 +46,28 @@ export function registerSearch(program: Command): void {
       .addOption(new Option('--no-verify', 'do not measure the answer\'s costs where measuring is cheap (a tabular benchmark)'))
       .option('--sweep <count>', 'Pareto sweep: solve for <count> limits on latency (or FLOPs) over the feasible range')
       .option('--refine <steps>', "verify: evaluate the model's best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network"),
-  ).action(async (spaceArg: string | undefined, opts: SearchOptions) => {
+  ).action(async (spaceArg: string | undefined, opts: SearchFlags) => {
     // With no space, the built-in one: its shipped table needs no data directory.
     const space = spaceArg ?? DEFAULT_BUILTIN_SPACE;
-    if (!['ilp', 'exhaustive', 'auto'].includes(opts.method ?? '')) {
-      throw new UserError(`--method: expected ilp, exhaustive or auto, got "${opts.method}"`);
-    }
-    if (!['auto', 'highs'].includes(opts.solver ?? '')) throw new UserError(`--solver: expected auto or highs, got "${opts.solver}"`);
-    parseConfidence(opts.confidence);
-    const solver = opts.solver as 'auto' | 'highs';
+    const confidence = parseConfidence(opts.confidence);
+    const solve = { method: opts.method as SolveOptions['method'], solver: opts.solver as SolveOptions['solver'], linear: opts.linear ?? false };
     const opened = await openSession(space, opts);
     const limits = parseLimits(opened, opts);
-    // Prediction intervals for tables written without them, computed once for the whole command.
-    const costs = opened.table.metrics.map((m) => m.metric).filter((m) => m !== opened.accuracy);
-    const s = { ...opened, table: withResiduals(opened.table, opened.space, costs) };
-    const method = opts.method === 'auto' ? (spaceSizeOf({ radix: radices(s.space) }) <= AUTO_ENUMERATE ? 'exhaustive' : 'ilp') : opts.method;
-    const policy = limitPolicy(s, opts);
-    const warmMs = method === 'ilp' ? await warmUpHighs() : 0;
-    const solve: Solve = (p) => (method === 'exhaustive' ? Promise.resolve(solveExhaustive(p)) : solveIlp(p, { solver }));
     const refine = parseIntOption('--refine', opts.refine, 1);
-    if (refine && !s.bench) throw new UserError(`--refine: space ${s.name} has no evaluator to measure networks with`);
-    const linear = opts.linear ?? false;
-    if (opts.sweep !== undefined) return sweep(s, limits, policy, parseIntOption('--sweep', opts.sweep, 2)!, solve, linear, opts.json, refine);
+    const how = { ...(confidence !== undefined ? { confidence } : {}), ...(opts.verify !== undefined ? { verify: opts.verify } : {}) };
+    if (opts.sweep !== undefined) {
+      const count = parseIntOption('--sweep', opts.sweep, 2)!;
+      return sweep(opened, limits, how, solve, count, opts.json, refine);
+    }
     if (limits.length === 0) throw new UserError('search: give at least one limit (--max-latency, --max-energy, --max-flops, --max-params or --limit)');
-    const found = answerOf(await searchTable({ table: s.table, space: s.space, objective: s.accuracy, limits, solve, linear, ...policy }), s);
-    const sol = found.solution;
-    if (!refine) return reportSearch(s, found, sol, limits, warmMs, opts.json);
-    const r = await refineWith(s, limits, refine, solve, policy.measure);
+    const { method } = solverFor(opened, solve);
+    const warmMs = method === 'ilp' ? await warmUpHighs() : 0;
+    const run = await runSearch({ space: opened, limits, ...how, ...solve, ...(refine ? { refine } : {}) });
+    const found = answerOf(run.search, run.target);
+    if (!run.refinement) return reportSearch(run.target, found, found.solution, limits, warmMs, opts.json);
+    const r = run.refinement;
     if (!r.genome) throw new UserError('refine: no evaluated network meets the limits on its measured metrics');
-    reportSearch(s, found, { ...sol, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
+    reportSearch(run.target, found, { ...found.solution, genome: r.genome, solveMs: r.solveMs }, limits, warmMs, opts.json, r);
   });
 }
 
@@ -123,22 +94,22 @@ function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Recor
   return `${describeUnreachable(unreachable[0]!, units)}; raise the limit${how}`;
 }
 
-/** Refinement, its candidates screened by their measured costs when costs are measured (verified). */
-function refineWith(s: Session, limits: readonly LimitSpec[], steps: number, solve: Solve, measure: Measure | undefined, table = s.table) {
-  const observed = Object.keys(table.observations?.metrics ?? {});
-  return refineSearch({ table, space: s.space, evaluator: s.bench!.evaluator(observed), objective: s.accuracy, limits, steps, solve, ...(measure ? { measure } : {}) });
-}
-
 async function sweep(
-  s: Session,
+  opened: Session,
   limits: readonly LimitSpec[],
-  policy: ReturnType<typeof limitPolicy>,
+  how: HoldOptions,
+  options: SolveOptions,
   count: number,
-  solve: Solve,
-  linear: boolean,
   json?: boolean,
   refine?: number,
 ) {
+  const policy = limitPolicy(opened, how);
+  const { solve } = solverFor(opened, options);
+  const linear = options.linear ?? false;
+  if (refine && !opened.bench) throw new UserError(`--refine: space ${opened.name} has no evaluator to measure networks with`);
+  // Prediction intervals for tables written without them, computed once for the whole sweep.
+  const costs = opened.table.metrics.map((m) => m.metric).filter((m) => m !== opened.accuracy);
+  const s = { ...opened, table: withResiduals(opened.table, opened.space, costs) };
   const metric = s.latency ?? s.flops;
   if (!metric || !s.table.metrics.some((t) => t.metric === metric)) throw new UserError(`--sweep: the block table of ${s.name} has no latency or FLOPs to sweep`);
   const others = limits.filter((l) => l.metric !== metric);
@@ -172,7 +143,7 @@ async function sweep(
     let genome = found.solution.genome!;
     if (refine) {
       // Evaluations accumulate over the sweep: what was measured for one limit informs the next.
-      const r = await refineWith(s, rowLimits, refine, solve, policy.measure, table);
+      const r = await refineWith(s, s.accuracy, rowLimits, refine, solve, policy.measure, table);
       table = r.table;
       genome = r.genome ?? genome;
     }
@@ -183,8 +154,8 @@ async function sweep(
   const swept = { min: lo, max: hi, predictedMin: range.min, confidence: policy.confidence ?? null, verified: Boolean(policy.measure) };
   if (json) return printJson({ metric, range: swept, rows, evaluated: table.evaluated });
   const refined = refine ? `, ${table.evaluated - s.table.evaluated} of them while refining` : '';
-  const how = policy.measure ? 'answers verified by measuring' : interval ? `limits held at the ${Math.round(100 * interval.confidence)} % upper prediction bound` : 'limits held on the prediction';
-  console.log(`Pareto sweep of ${metric} from ${fmt(lo)} to ${fmt(hi)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refined}; ${how})`);
+  const heldHow = policy.measure ? 'answers verified by measuring' : interval ? `limits held at the ${Math.round(100 * interval.confidence)} % upper prediction bound` : 'limits held on the prediction';
+  console.log(`Pareto sweep of ${metric} from ${fmt(lo)} to ${fmt(hi)} (${s.table.estimator}, ${table.evaluated} networks evaluated${refined}; ${heldHow})`);
   if (floor !== null && lo > range.min + margin) {
     console.log(`limits below ${fmt(lo)} would rest on predictions below every measured network (lowest ${fmt(floor)}) and are not swept`);
   }
