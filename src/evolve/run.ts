@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { fieldError, UserError } from '../errors.js';
 import { cachedEvaluator } from '../eval/cached.js';
 import { failureOf } from '../eval/failure.js';
 import type { Metrics } from '../core/metrics.js';
@@ -81,14 +81,14 @@ export interface RunResult {
  */
 export async function runStrategy(problem: MooProblem, strategy: Strategy, options: RunOptions): Promise<RunResult> {
   const { budget, store, runId } = options;
-  if (!Number.isInteger(budget) || budget < 1) throw new UserError(`--budget: expected a positive integer, got ${budget}`);
+  if (!Number.isInteger(budget) || budget < 1) throw fieldError('budget', `expected a positive integer, got ${budget}`);
   const config = JSON.stringify(options.config);
   const existing = store.getRun(runId);
   let storedArchs: string[] = [];
   let storedSteps = 0;
   if (options.resume) {
-    if (!existing) throw new UserError(`--resume: no run "${runId}" in the store to resume`);
-    if (existing.config !== config) throw new UserError(`--resume: run "${runId}" was started with other settings: ${diffConfig(existing.config, config)}`);
+    if (!existing) throw fieldError('resume', `no run "${runId}" in the store to resume`);
+    if (existing.config !== config) throw fieldError('resume', `run "${runId}" was started with other settings: ${diffConfig(existing.config, config)}`);
     storedArchs = store.runArchs(runId);
     storedSteps = store.runHistory(runId).length;
   } else {
@@ -125,7 +125,7 @@ export async function runStrategy(problem: MooProblem, strategy: Strategy, optio
     if (replayed) {
       const expected = storedArchs.slice(spent(), spent() + batch.length);
       if (expected.length !== keys.length || expected.some((k, i) => k !== keys[i])) {
-        throw new UserError(`--resume: run "${runId}" diverged from its stored record at step ${step}; it cannot be resumed by this version (start a new run)`);
+        throw fieldError('resume', `run "${runId}" diverged from its stored record at step ${step}; it cannot be resumed by this version (start a new run)`);
       }
     }
     const metrics = await evaluator.evaluate(batch, options.signal ? { signal: options.signal } : {});

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import Database from 'better-sqlite3';
-import { UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import type { EvaluationStore, HistoryRow, RunRecord, StoredEvaluation, StoredFailure } from './types.js';
 
 const SCHEMA_VERSION = '1';
@@ -37,12 +37,12 @@ export function openSqliteStore(file: string): EvaluationStore {
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
   } catch (e) {
-    throw new UserError(`--store: cannot open SQLite database ${file}: ${(e as Error).message}`);
+    throw fieldError('store', `cannot open SQLite database ${file}: ${(e as Error).message}`);
   }
   const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
   if (!version) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
   else if (version.value !== SCHEMA_VERSION) {
-    throw new UserError(`--store: ${file} has schema version ${version.value}, this blocknas reads ${SCHEMA_VERSION}`);
+    throw fieldError('store', `${file} has schema version ${version.value}, this blocknas reads ${SCHEMA_VERSION}`);
   }
 
   const now = () => new Date().toISOString();
