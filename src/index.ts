@@ -45,3 +45,13 @@ export { findTarget, targetNames, TARGETS } from './targets/registry.js';
 export type { Capability, OpenOptions, TableTarget, TargetEntry, TargetInfo, TargetKind } from './targets/types.js';
 export { spaceForTable, TABLE_SPACE_NAMES } from './targets/table-spaces.js';
 export { fieldError } from './errors.js';
+
+// Your own space and trainer: a declarative space file and the external-command evaluator behind it.
+export { parseSpaceFile, readSpaceFile, spaceFromDefinition, type SpaceFile } from './spaces/space-file/space.js';
+export { createSpaceFileEvaluator, spaceFileEvaluatorKey } from './spaces/space-file/evaluator.js';
+export { createExternalEvaluator, type ExternalEvaluatorOptions } from './eval/external.js';
+export { failureOf, type EvaluationFailure } from './eval/failure.js';
+export { spaceFileEntry, type SpaceFileEvaluation } from './targets/space-file.js';
+export { regressionEstimator } from './predict/estimators/regression.js';
+export { openSqliteStore } from './store/sqlite.js';
+export { cachedEvaluator } from './eval/cached.js';

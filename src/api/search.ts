@@ -85,10 +85,10 @@ export function limitPolicy(t: TableTarget, o: LimitOptions): LimitPolicy {
     throw fieldError('confidence', `expected a probability between 0 and 1 (exclusive), got ${o.confidence}`);
   }
   if (o.verify && !t.measure) throw fieldError('verify', `space ${t.name} has nothing to measure costs with (its block table's costs are published, not measured here)`);
-  const timed = t.measuredBy === 'timing';
+  const timed = t.measuredBy !== 'lookup';
   const measure = (o.verify ?? !timed) ? t.measure : undefined;
   const confidence = o.confidence ?? (measure ? undefined : DEFAULT_CONFIDENCE);
-  return { ...(measure ? { measure } : {}), ...(confidence !== undefined ? { confidence } : {}), ...(measure && timed ? { remeasure: true } : {}) };
+  return { ...(measure ? { measure } : {}), ...(confidence !== undefined ? { confidence } : {}), ...(measure && t.measuredBy === 'timing' ? { remeasure: true } : {}) };
 }
 
 /** Up to this many architectures, enumerating every prediction is faster than any solver call. */

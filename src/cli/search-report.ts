@@ -159,7 +159,7 @@ export function reportSearch(
     const timedHere = s.measuredBy === 'timing' && limits.some((l) => l.metric.startsWith('latency:'));
     const measuredText = limits.map((l) => `${l.metric} ${fmt(v!.measured![l.metric]!)}${unit(l.metric)}`).join(', ');
     console.log(
-      `verified:  measured ${measuredText} on the chosen network${timedHere ? ' (latency timed on this machine)' : ''}; ${verification.newMeasurements} new measurement${verification.newMeasurements === 1 ? '' : 's'}` +
+      `verified:  measured ${measuredText} on the chosen network${timedHere ? ' (latency timed on this machine)' : s.measuredBy === 'command' ? ' (by your command)' : ''}; ${verification.newMeasurements} new measurement${verification.newMeasurements === 1 ? '' : 's'}` +
         (cut > 0 ? `, ${cut} better-predicted network${cut === 1 ? '' : 's'} measured over the limit and cut off` : ''),
     );
   }

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
-import { findTarget } from '../targets/registry.js';
 import type { Capability, OpenOptions, TableTarget } from '../targets/types.js';
 import { progressReporter } from './progress.js';
+import { openEntry, type SpaceFileFlags } from './space-file.js';
 
 export interface CommonOptions {
   dataDir?: string;
@@ -43,7 +43,7 @@ export function openOptions(opts: CommonOptions, label: string): OpenOptions {
 }
 
 /** The space's block table (--table FILE, its own, or estimated now) through the registry. */
-export async function openSession(space: string, opts: CommonOptions, capability: Capability = 'search'): Promise<Session> {
-  const entry = findTarget(space, capability);
-  return entry.openTable!(openOptions(opts, `estimate ${space} (${opts.estimator ?? 'regression'})`));
+export async function openSession(space: string | undefined, opts: CommonOptions & SpaceFileFlags, capability: Capability = 'search'): Promise<Session> {
+  const entry = openEntry(space, opts, capability);
+  return entry.openTable!(openOptions(opts, `estimate ${entry.name} (${opts.estimator ?? 'regression'})`));
 }

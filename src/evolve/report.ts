@@ -16,6 +16,8 @@ export interface EvolveReport {
   /** Evaluated in this process vs answered by the store (a resumed or repeated run). */
   readonly fresh: number;
   readonly reused: number;
+  /** Networks the evaluator failed (spent from the budget, recorded in the store, left out of the front). */
+  readonly failed: readonly { readonly arch: string; readonly reason: string; readonly attempts: number }[];
   readonly interrupted: boolean;
   readonly hypervolume: number;
   /** Hypervolume of the true Pareto front in the same frame, when the space can be enumerated. */
@@ -93,6 +95,7 @@ export function buildReport(
     evaluations: result.evaluated.length,
     fresh: result.fresh,
     reused: result.reused,
+    failed: result.failed.map((f) => ({ arch: problem.space.format(f.genome), reason: f.reason, attempts: f.attempts })),
     interrupted: result.interrupted,
     hypervolume: last,
     ...(truth ? { trueHypervolume: truth.hypervolume, trueFrontSize: truth.frontSize } : {}),

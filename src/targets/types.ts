@@ -71,10 +71,11 @@ export interface TableTarget {
   /** Measures costs, so that a search can verify its answer's costs. */
   readonly measure?: Measure;
   /**
-   * How `measure` gets a cost: 'lookup' (a tabular benchmark, free) or 'timing' (on this machine: the table's own
-   * timings, taken elsewhere or on another scale, are not reused as measurements).
+   * How `measure` gets a cost: 'lookup' (a tabular benchmark, free), 'timing' (on this machine: the table's own
+   * timings, taken elsewhere or on another scale, are not reused as measurements) or 'command' (the user's trainer,
+   * as slow as an evaluation). Only a lookup is cheap enough to verify by default.
    */
-  readonly measuredBy?: 'lookup' | 'timing';
+  readonly measuredBy?: 'lookup' | 'timing' | 'command';
 }
 
 /** An evolutionary-search target with the dataset and device that bare objective names refer to. */

@@ -5,7 +5,9 @@ import type { BlockTable } from '../../core/block-table.js';
 import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName } from '../../builtin/spaces.js';
 import { requireDataDir } from '../../data/dir.js';
 import { PUBLISHED_TABLE_NOTE } from '../../targets/published.js';
-import { findTarget } from '../../targets/registry.js';
+import { openSqliteStore } from '../../store/sqlite.js';
+import { openEntry, withSpaceFile, type SpaceFileFlags } from '../space-file.js';
+import { resolve } from 'node:path';
 import { benchmarkChoice, estimateBenchmarkTable } from '../../targets/tabular.js';
 import type { TargetEntry } from '../../targets/types.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
@@ -15,17 +17,19 @@ import { openOptions, type CommonOptions } from '../session.js';
 
 export function registerEstimate(program: Command): void {
   withCommon(
-    withBuiltinFlags(
+    withSpaceFile(withBuiltinFlags(
       program
-        .command('estimate <space>')
+        .command('estimate [space]')
         .description('estimate the block table (every block\'s effect on accuracy, latency, energy) and write it to a file')
         .requiredOption('-o, --out <file>', 'where to write the block table (JSON)')
-        .option('--store <file>', 'built-in spaces: SQLite store of evaluations and training checkpoints; rerunning the same command resumes'),
-    ),
+        .option('--store <file>', 'built-in spaces and space files: SQLite store of evaluations (and training checkpoints); rerunning the same command resumes'),
+    )),
     { table: false },
-  ).action(async (space: string, opts: CommonOptions & BuiltinEstimateOptions & { out: string }) => {
+  ).action(async (spaceArg: string | undefined, opts: CommonOptions & BuiltinEstimateOptions & SpaceFileFlags & { out: string }) => {
     if (!opts.out.endsWith('.json')) throw new UserError(`--out: expected a .json file name, got "${opts.out}"`);
-    const entry = findTarget(space, 'estimate');
+    if (opts.spaceFile !== undefined) return estimateSpaceFile(spaceArg, opts);
+    const entry = openEntry(spaceArg, opts, 'estimate');
+    const space = entry.name;
     if (entry.kind === 'builtin') return estimateBuiltinCommand(space as BuiltinSpaceName, opts);
     const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => opts[f] !== undefined);
     if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')}); ${space} is evaluated from its data`);
@@ -101,4 +105,31 @@ async function writePublished(entry: TargetEntry, opts: CommonOptions & { out: s
   for (const n of table.notes ?? []) console.log(`  ${n}`);
   console.log(`metrics: ${metrics.join(', ')}`);
   console.log(`written to ${opts.out}`);
+}
+
+/**
+ * A space file's block table: its networks trained by the user's command (failures recorded and skipped), kept in
+ * --store when given so that rerunning the same command resumes without training anything twice.
+ */
+async function estimateSpaceFile(space: string | undefined, opts: CommonOptions & BuiltinEstimateOptions & SpaceFileFlags & { out: string }): Promise<void> {
+  const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && f !== 'evaluator' && opts[f] !== undefined);
+  if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
+  const store = opts.store ? openSqliteStore(resolve(opts.store)) : undefined;
+  let failed = 0;
+  try {
+    const entry = openEntry(space, opts, 'estimate', { ...(store ? { store } : {}), onFailure: (f) => { failed++; process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}\n`); } });
+    if (entry.kind === 'file' && opts.command === undefined) throw new UserError("--command: a space file's networks are evaluated by your trainer: give its command");
+    const t0 = performance.now();
+    const target = await entry.openTable!(openOptions(opts, `estimate ${entry.name} (regression)`));
+    const seconds = (performance.now() - t0) / 1000;
+    const table = target.table;
+    writeJsonAtomic(opts.out, table);
+    if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, failed, seconds, notes: table.notes ?? [] });
+    console.log(`${table.estimator} on ${entry.name}: ${table.evaluated} networks evaluated${failed ? ` (${failed} failed, recorded and skipped)` : ''} in ${seconds.toFixed(1)} s`);
+    for (const n of table.notes ?? []) console.log(`  ${n}`);
+    printBlockValues(table, target.space.nodes);
+    console.log(`written to ${opts.out}`);
+  } finally {
+    store?.close();
+  }
 }

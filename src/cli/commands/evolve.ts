@@ -17,12 +17,12 @@ import { fmt, printJson, renderTable } from '../format.js';
 import { perSpace, withBuiltinFlags } from '../options.js';
 import { progressReporter, stepReporter } from '../progress.js';
 import { parseIntOption } from '../session.js';
-import { findTarget } from '../../targets/registry.js';
+import { openEntry, withSpaceFile, type SpaceFileFlags } from '../space-file.js';
 import { builtinTarget, NO_FINE_TUNE_FOR_TRAIN } from '../../builtin/evolve-target.js';
 import { BUILTIN_SPACES, type BuiltinSpaceName } from '../../builtin/spaces.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, parseBuiltinEvaluation } from '../estimate-builtin.js';
 
-interface EvolveOptions extends BuiltinEstimateOptions {
+interface EvolveOptions extends BuiltinEstimateOptions, SpaceFileFlags {
   fineTune?: string;
   dataDir?: string;
   dataset?: string;
@@ -47,7 +47,7 @@ interface EvolveOptions extends BuiltinEstimateOptions {
 }
 
 export function registerEvolve(program: Command): void {
-  withBuiltinFlags(program.command('evolve <space>'))
+  withSpaceFile(withBuiltinFlags(program.command('evolve [space]')))
     .description('multi-objective search for the Pareto set (NATv2: surrogate-assisted NSGA-III), stored and resumable')
     .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
     .option('--dataset <name>', `dataset that a bare "accuracy" objective refers to (${perSpace('dataset', 'evolve')})`)
@@ -70,7 +70,7 @@ export function registerEvolve(program: Command): void {
     .option('--resume', 'continue the interrupted run in --out without re-evaluating anything')
     .option('--fine-tune <epochs>', "NATv2's post-processing: fine-tune the Pareto networks for this many epochs and measure them again (built-in spaces with --evaluator supernet)")
     .option('--json', 'print the result as JSON')
-    .action(async (spaceName: string, opts: EvolveOptions) => {
+    .action(async (spaceArg: string | undefined, opts: EvolveOptions) => {
       if (!(STRATEGY_NAMES as readonly string[]).includes(opts.strategy)) {
         throw new UserError(`--strategy: expected one of ${STRATEGY_NAMES.join(', ')}, got "${opts.strategy}"`);
       }
@@ -87,10 +87,11 @@ export function registerEvolve(program: Command): void {
       const frontWeight = parseIntOption('--front-weight', opts.frontWeight, 1) ?? NATV2_DEFAULT_FRONT_WEIGHT;
       const reselectEvery = parseIntOption('--reselect-every', opts.reselectEvery, 1);
       const fineTune = parseIntOption('--fine-tune', opts.fineTune, 1);
-      const entry = findTarget(spaceName, 'evolve');
+      const entry = openEntry(spaceArg, opts, 'evolve');
+      const spaceName = entry.name;
       const builtin = entry.kind === 'builtin' ? { name: spaceName as BuiltinSpaceName, ev: parseBuiltinEvaluation(spaceName as BuiltinSpaceName, opts) } : null;
       if (!builtin) {
-        const flag = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && opts[f] !== undefined);
+        const flag = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && !(f === 'evaluator' && entry.kind === 'file') && opts[f] !== undefined);
         if (flag) throw new UserError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
       }
       const out = resolve(opts.out);
@@ -233,7 +234,8 @@ function printReport(r: EvolveReport, files: readonly string[]): void {
   const ids = r.objectives.map((o) => o.metric);
   console.log(`${r.space}: ${r.strategy}, objectives ${r.objectives.map((o) => `${o.sense} ${o.metric}`).join(', ')}`);
   if (typeof r.settings.proxy === 'string') console.log(`zero-cost proxy ${r.settings.proxy}: it picked the initial archive and informs the accuracy surrogate (--no-proxy to leave it out)`);
-  console.log(`evaluated ${r.evaluations} networks (${r.fresh} now, ${r.reused} from the store); Pareto set of ${r.pareto.length}:`);
+  const failed = r.failed.length > 0 ? `; ${r.failed.length} more failed and were recorded in the store (result.json lists them)` : '';
+  console.log(`evaluated ${r.evaluations} networks (${r.fresh} now, ${r.reused} from the store)${failed}; Pareto set of ${r.pareto.length}:`);
   console.log(renderTable(['arch', ...ids.map((id, j) => `${id} (${r.objectives[j]!.unit})`)], r.pareto.map((p) => [p.arch, ...ids.map((id) => p.metrics[id]!)])));
   const hv = `hypervolume ${fmt(r.hypervolume)}`;
   if (r.trueHypervolume !== undefined) {

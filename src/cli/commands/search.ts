@@ -13,10 +13,12 @@ import { measuredRange } from '../../predict/measured-range.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits, type LimitOptions } from '../limits.js';
 import { withCommon } from '../options.js';
+import { withSpaceFile, type SpaceFileFlags } from '../space-file.js';
 import { describe, judge, reportSearch } from '../search-report.js';
 import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
 
 type SearchFlags = CommonOptions &
+  SpaceFileFlags &
   LimitOptions & { method?: string; solver?: string; linear?: boolean; sweep?: string; refine?: string; confidence?: string; verify?: boolean };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -30,8 +32,7 @@ function parseConfidence(v: string | undefined): number | undefined {
 
 export function registerSearch(program: Command): void {
   withCommon(
-    program
-      .command('search [space]')
+    withSpaceFile(program.command('search [space]'), { evaluator: true })
       .description('best architecture under hardware limits, by integer linear programming (MathNAS Eq. 6)')
       .option('--max-latency <ms>', 'limit on the predicted latency of the (first) --device')
       .option('--max-energy <mJ>', 'limit on the predicted energy of the device')
@@ -47,8 +48,8 @@ export function registerSearch(program: Command): void {
       .option('--sweep <count>', 'Pareto sweep: solve for <count> limits on latency (or FLOPs) over the feasible range')
       .option('--refine <steps>', "verify: evaluate the model's best unmeasured network, refit, re-solve, <steps> times; answer with the best measured network"),
   ).action(async (spaceArg: string | undefined, opts: SearchFlags) => {
-    // With no space, the built-in one: its shipped table needs no data directory.
-    const space = spaceArg ?? DEFAULT_BUILTIN_SPACE;
+    // With no space (and no space file), the built-in one: its shipped table needs no data directory.
+    const space = spaceArg ?? (opts.spaceFile === undefined ? DEFAULT_BUILTIN_SPACE : undefined);
     const confidence = parseConfidence(opts.confidence);
     const solve = { method: opts.method as SolveOptions['method'], solver: opts.solver as SolveOptions['solver'], linear: opts.linear ?? false };
     const opened = await openSession(space, opts);
@@ -90,7 +91,7 @@ function answerOf(found: TableSearch, s: Session): SolvedTableSearch {
 }
 
 function refusal(unreachable: readonly UnreachableLimit[], units: Readonly<Record<string, string>>, s: Session): string {
-  const how = !s.measure ? ', or measure networks near it and estimate again' : `, or let blocknas measure the answer (${s.measuredBy === 'timing' ? 'add --verify' : 'drop --no-verify'})`;
+  const how = !s.measure ? ', or measure networks near it and estimate again' : `, or let blocknas measure the answer (${s.measuredBy === 'lookup' ? 'drop --no-verify' : 'add --verify'})`;
   return `${describeUnreachable(unreachable[0]!, units)}; raise the limit${how}`;
 }
 
