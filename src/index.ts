@@ -55,3 +55,10 @@ export { spaceFileEntry, type SpaceFileEvaluation } from './targets/space-file.j
 export { regressionEstimator } from './predict/estimators/regression.js';
 export { openSqliteStore } from './store/sqlite.js';
 export { cachedEvaluator } from './eval/cached.js';
+
+// Published block tables and predictors, and run-time block switching.
+export { mathnasTable, MATHNAS_SPACES, type MathnasSpaceName } from './benchmarks/mathnas-tables.js';
+export { loadOfaMbv3 } from './benchmarks/ofa-mbv3/index.js';
+export { createMbv3MiniSpace } from './spaces/mbv3-mini/space.js';
+export { createSwitcher } from './switching/switcher.js';
+export { parseProfile, profileFactors, runScenario } from './switching/scenario.js';
