@@ -65,7 +65,7 @@ export function registerEvolve(program: Command): void {
     .option('--no-equivalents', "natv2: fit the surrogates without the space's knowledge of which architectures build the same network (NB201)")
     .option('--no-proxy', "natv2: leave out the target's zero-cost proxy (nb201: jacob_cov on CIFAR-10, from the data), which otherwise picks the initial archive and informs the accuracy surrogate")
     .option('--no-canonical', 'search raw genomes instead of their effective form (two cells computing the same function count twice)')
-    .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-evolve')
+    .option('--out <dir>', 'directory for result.json, pareto.csv, history.csv and the store', 'blocknas-out/evolve')
     .option('--store <file>', 'SQLite store of evaluations and runs (default: <out>/store.sqlite)')
     .option('--resume', 'continue the interrupted run in --out without re-evaluating anything')
     .option('--fine-tune <epochs>', "NATv2's post-processing: fine-tune the Pareto networks for this many epochs and measure them again (built-in spaces with --evaluator supernet)")
