@@ -62,3 +62,8 @@ export { loadOfaMbv3 } from './benchmarks/ofa-mbv3/index.js';
 export { createMbv3MiniSpace } from './spaces/mbv3-mini/space.js';
 export { createSwitcher } from './switching/switcher.js';
 export { parseProfile, profileFactors, runScenario } from './switching/scenario.js';
+
+// The high-level calls every command makes.
+export { estimateBlocks, type EstimateOptions, type EstimateResult } from './api/estimate.js';
+export { evolve, type EvolveOptions, type EvolveOutcome } from './api/evolve.js';
+export { runSearch, limitPolicy, type SearchRun } from './api/search.js';

@@ -3,12 +3,10 @@ import { UserError } from '../../errors.js';
 import { writeJsonAtomic } from '../../data/write.js';
 import type { BlockTable } from '../../core/block-table.js';
 import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName } from '../../builtin/spaces.js';
-import { requireDataDir } from '../../data/dir.js';
-import { PUBLISHED_TABLE_NOTE } from '../../targets/published.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import { openEntry, withSpaceFile, type SpaceFileFlags } from '../space-file.js';
 import { resolve } from 'node:path';
-import { benchmarkChoice, estimateBenchmarkTable } from '../../targets/tabular.js';
+import { estimateBlocks } from '../../api/estimate.js';
 import type { TargetEntry } from '../../targets/types.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
 import { printJson, renderTable } from '../format.js';
@@ -34,21 +32,19 @@ export function registerEstimate(program: Command): void {
     const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => opts[f] !== undefined);
     if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')}); ${space} is evaluated from its data`);
     if (entry.kind === 'published-table') return writePublished(entry, opts);
-    const bench = entry.benchmark!(requireDataDir(opts.dataDir));
-    const o = openOptions(opts, `estimate ${space} (${opts.estimator ?? 'regression'})`);
-    const { dataset, devices } = benchmarkChoice(bench, o, { dataset: entry.defaults.dataset!, device: entry.defaults.device! });
-    const t0 = performance.now();
-    const table = await estimateBenchmarkTable(bench, dataset, devices, o);
-    const ms = performance.now() - t0;
+    const r = await estimateBlocks({ space: entry, ...openOptions(opts, `estimate ${space} (${opts.estimator ?? 'regression'})`) });
+    const { table } = r;
+    const ms = r.seconds * 1000;
     writeJsonAtomic(opts.out, table);
     if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, ms, notes: table.notes ?? [] });
-    console.log(`${table.estimator} on ${space} (${dataset}, ${devices.join(', ')}): ${table.evaluated} networks evaluated in ${ms.toFixed(0)} ms`);
+    console.log(`${table.estimator} on ${space} (${r.dataset}, ${r.devices.join(', ')}): ${table.evaluated} networks evaluated in ${ms.toFixed(0)} ms`);
     for (const n of table.notes ?? []) console.log(`  ${n}`);
     const acc = table.metrics[0]!;
-    const rows = bench.space.nodes.map((node, i) => [node.id, ...node.blocks.map((_, j) => acc.values[i]![j]!)]);
+    const nodes = r.searchSpace.nodes;
+    const rows = nodes.map((node, i) => [node.id, ...node.blocks.map((_, j) => acc.values[i]![j]!)]);
     const scale = acc.link ? 'model score on a 0-100 rank scale, mapped to the metric by a monotone link' : acc.metric;
     console.log(`block values for ${acc.metric} (${scale}; intercept ${acc.intercept.toFixed(3)}${acc.pairs ? `, plus ${acc.pairs.length} pair terms` : ''}):`);
-    console.log(renderTable(['node', ...bench.space.nodes[0]!.blocks.map((b) => b.id)], rows));
+    console.log(renderTable(['node', ...nodes[0]!.blocks.map((b) => b.id)], rows));
     console.log(`written to ${opts.out}`);
   });
 }
@@ -96,8 +92,9 @@ function printBlockValues(table: BlockTable, nodes: readonly { id: string; block
  */
 async function writePublished(entry: TargetEntry, opts: CommonOptions & { out: string }): Promise<void> {
   const space = entry.name;
-  const session = await entry.openTable!(openOptions(opts, `estimate ${space}`));
-  const table: BlockTable = { ...session.table, notes: [PUBLISHED_TABLE_NOTE, ...(session.table.notes ?? [])] };
+  const r = await estimateBlocks({ space: entry, ...openOptions(opts, `estimate ${space}`) });
+  const { table } = r;
+  const session = { dataset: r.dataset, device: r.devices[0] };
   writeJsonAtomic(opts.out, table);
   const metrics = table.metrics.map((m) => m.metric);
   if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, metrics, notes: table.notes });
@@ -119,15 +116,12 @@ async function estimateSpaceFile(space: string | undefined, opts: CommonOptions 
   try {
     const entry = openEntry(space, opts, 'estimate', { ...(store ? { store } : {}), onFailure: (f) => { failed++; process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}\n`); } });
     if (entry.kind === 'file' && opts.command === undefined) throw new UserError("--command: a space file's networks are evaluated by your trainer: give its command");
-    const t0 = performance.now();
-    const target = await entry.openTable!(openOptions(opts, `estimate ${entry.name} (regression)`));
-    const seconds = (performance.now() - t0) / 1000;
-    const table = target.table;
+    const { table, seconds, searchSpace } = await estimateBlocks({ space: entry, ...openOptions(opts, `estimate ${entry.name} (regression)`) });
     writeJsonAtomic(opts.out, table);
     if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, failed, seconds, notes: table.notes ?? [] });
     console.log(`${table.estimator} on ${entry.name}: ${table.evaluated} networks evaluated${failed ? ` (${failed} failed, recorded and skipped)` : ''} in ${seconds.toFixed(1)} s`);
     for (const n of table.notes ?? []) console.log(`  ${n}`);
-    printBlockValues(table, target.space.nodes);
+    printBlockValues(table, searchSpace.nodes);
     console.log(`written to ${opts.out}`);
   } finally {
     store?.close();

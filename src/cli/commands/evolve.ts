@@ -2,15 +2,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { frameFor, frameHypervolume, spaceFrame } from '../../evolve/indicator.js';
-import { createProblem, parseObjectives } from '../../evolve/problem.js';
-import { usableProxy } from '../../evolve/proxy.js';
-import { buildReport, writeReport, type EvolveReport } from '../../evolve/report.js';
-import { runStrategy } from '../../evolve/run.js';
-import { createStrategy, STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
+import { evolve } from '../../api/evolve.js';
+import { writeReport, type EvolveReport } from '../../evolve/report.js';
+import { STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
 import { INNER_SEARCHES, NATV2_DEFAULT_FRONT_WEIGHT, type InnerSearch } from '../../evolve/strategies/natv2.js';
 import { parseSurrogateChoice } from '../../evolve/surrogates.js';
-import { paretoFront } from '../../moo/dominance.js';
 import { openProvisionalSqliteStore } from '../../store/sqlite.js';
 import type { EvolveTarget } from '../../evolve/target.js';
 import { fmt, printJson, renderTable } from '../format.js';
@@ -79,7 +75,7 @@ export function registerEvolve(program: Command): void {
       const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
       const init = parseIntOption('--init', opts.init, 2);
       const perIteration = parseIntOption('--per-iteration', opts.perIteration, 1);
-      const surrogate = parseSurrogateChoice(opts.surrogate);
+      parseSurrogateChoice(opts.surrogate);
       if (!(INNER_SEARCHES as readonly string[]).includes(opts.inner)) {
         throw new UserError(`--inner: expected one of ${INNER_SEARCHES.join(', ')}, got "${opts.inner}"`);
       }
@@ -133,86 +129,28 @@ export function registerEvolve(program: Command): void {
             }
           : opened!;
         target = t;
-        const objectives = parseObjectives(opts.objectives, target.metrics, {
-          accuracy: `accuracy:${dataset}`,
-          latency: `latency:${device}`,
-          energy: `energy:${device}`,
-          flops: builtin ? 'flops' : `flops:${dataset}`,
-        });
-        const canonical = opts.canonical ?? true;
-        // recorded only where the space knows equivalents, so runs on other spaces resume as before
-        const equivalents = target.space.equivalents ? (opts.equivalents ?? true) : undefined;
-        const problem = createProblem(target.space, objectives, target.evaluator(objectives.map((o) => o.metric)), { canonical });
-        const proxy = strategyName === 'natv2' && (opts.proxy ?? true) ? usableProxy(objectives, target.proxy) : undefined;
-
-        const all = target.allObjectives?.(objectives);
-        const trueFront = all ? paretoFront(all).map((i) => all[i]!) : undefined;
-        const frame = trueFront ? frameFor(trueFront) : undefined;
-        const wide = all && trueFront ? spaceFrame(all) : undefined;
-        const truth =
-          trueFront && frame
-            ? {
-                hypervolume: frameHypervolume(trueFront, frame),
-                frontSize: trueFront.length,
-                ...(wide ? { wide: { frame: wide, trueHypervolume: frameHypervolume(trueFront, wide) } } : {}),
-              }
-            : undefined;
-
-        const settings = {
-          space: target.name,
-          objectives: objectives.map((o) => o.metric),
+        const { report, result } = await evolve({
+          target: { target: t, dataset, device },
+          objectives: opts.objectives,
           budget,
           seed,
           strategy: strategyName,
-          canonical,
-          // inner only when not the default, so its runs' settings read as before; frontWeight always: runs started
-          // before it existed fitted unweighted and would replay differently, so their resume is refused by name
-          ...(strategyName === 'natv2'
-            ? {
-                init: init ?? null,
-                perIteration: perIteration ?? null,
-                surrogate,
-                ...(inner !== 'nsga3' ? { inner } : {}),
-                frontWeight,
-                ...(equivalents !== undefined ? { equivalents } : {}),
-                ...(reselectEvery !== undefined ? { reselectEvery } : {}),
-                // only when used: runs without a proxy resume as before, runs started before it are refused by name
-                ...(proxy ? { proxy: proxy.id } : {}),
-              }
-            : {}),
-        };
-        const strategy = createStrategy(strategyName, problem, {
-          seed,
-          budget,
-          ...(init !== undefined ? { initSize: init } : {}),
+          store,
+          resume: opts.resume ?? false,
+          ...(init !== undefined ? { init } : {}),
           ...(perIteration !== undefined ? { perIteration } : {}),
-          surrogate,
+          surrogate: opts.surrogate,
           inner,
           frontWeight,
-          ...(equivalents !== undefined ? { equivalents } : {}),
           ...(reselectEvery !== undefined ? { reselectEvery } : {}),
-          ...(proxy ? { proxy } : {}),
-        });
-        const progress = stepReporter(`evolve ${target.name} (${strategyName})`, opts.json, truth?.hypervolume);
-        started = true;
-        const result = await runStrategy(problem, strategy, {
-          budget,
-          store,
-          evaluatorKey: target.key ?? `${target.name}|${objectives.map((o) => o.metric).join(',')}`,
-          runId: 'evolve',
-          config: settings,
-          resume: opts.resume ?? false,
-          ...(frame ? { frame } : {}),
+          ...(opts.equivalents !== undefined ? { equivalents: opts.equivalents } : {}),
+          ...(opts.proxy !== undefined ? { proxy: opts.proxy } : {}),
+          ...(opts.canonical !== undefined ? { canonical: opts.canonical } : {}),
+          ...(fineTune !== undefined ? { fineTune } : {}),
           signal: controller.signal,
-          onStep: progress,
+          onStart: () => void (started = true),
+          progress: (trueHv) => stepReporter(`evolve ${t.name} (${strategyName})`, opts.json, trueHv),
         });
-        let report = buildReport(target, problem, result, settings, truth);
-        if (fineTune !== undefined && target.fineTune.available && !result.interrupted) {
-          const archs = report.pareto.map((p) => problem.space.parse(p.arch));
-          const tuned = await target.fineTune.run(archs, fineTune, controller.signal);
-          const networks = report.pareto.map((p, i) => ({ arch: p.arch, metrics: tuned[i]! }));
-          report = { ...report, postProcessing: { status: 'done', reason: `fine-tuned from inherited weights for ${fineTune} epoch(s)`, epochs: fineTune, networks } };
-        }
         const files = writeReport(out, report);
         if (result.interrupted) {
           process.stderr.write(`blocknas: interrupted after ${result.evaluated.length} evaluations; continue with the same command and --resume\n`);
