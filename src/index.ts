@@ -67,3 +67,4 @@ export { parseProfile, profileFactors, runScenario } from './switching/scenario.
 export { estimateBlocks, type EstimateOptions, type EstimateResult } from './api/estimate.js';
 export { evolve, type EvolveOptions, type EvolveOutcome } from './api/evolve.js';
 export { runSearch, limitPolicy, type SearchRun } from './api/search.js';
+export { predictArchitecture, type Prediction, type PredictOptions, type ReportedCost } from './api/predict.js';

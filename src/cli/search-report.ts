@@ -1,69 +1,15 @@
-import { trueBest } from '../benchmarks/true-best.js';
-import { predict } from '../predict/predict.js';
 import type { LimitSpec } from '../search/from-table.js';
 import type { Solution } from '../search/problem.js';
 import type { HeldLimit } from '../search/from-table.js';
 import type { SolvedTableSearch } from '../search/table-search.js';
-import { costInterval, DEFAULT_CONFIDENCE, type Interval } from '../predict/interval.js';
-import { floorCost, measuredRange } from '../predict/measured-range.js';
+import { DEFAULT_CONFIDENCE } from '../predict/interval.js';
+import { measuredRange } from '../predict/measured-range.js';
+import { describe, judge, reportedCosts, type Described, type ReportedCost } from '../api/predict.js';
+
+export { describe, judge, reportedCosts, type Described, type ReportedCost };
 import type { RefineResult } from '../search/refine.js';
-import type { Genome } from '../space/types.js';
 import { fmt, printJson, renderTable } from './format.js';
 import type { Session } from './session.js';
-
-export interface Described {
-  readonly arch: string;
-  /** The benchmark's own index, where there is ground truth. */
-  readonly index?: number;
-  readonly predicted: Record<string, number>;
-  /** True metrics, where there is ground truth. */
-  readonly true?: Record<string, number>;
-}
-
-export function describe(s: Session, g: Genome): Described {
-  const predicted = predict(s.table, s.space, g);
-  const arch = s.space.format(g);
-  if (!s.bench) return { arch, predicted };
-  const index = s.bench.indexOf(g);
-  const truth = Object.fromEntries(s.table.metrics.map((t) => [t.metric, s.bench!.values(t.metric)[index]!]));
-  return { arch, index, predicted, true: truth };
-}
-
-/** The true best under the same limits and the regret of the choice, on a tabular benchmark. */
-export function judge(s: Session, chosen: Described, limits: readonly LimitSpec[]) {
-  if (!s.bench || !chosen.true) return null;
-  const best = trueBest(s.bench, s.accuracy, limits);
-  return {
-    trueBest: best ? describe(s, best.genome) : null,
-    regret: best ? best.value - chosen.true[s.accuracy]! : NaN,
-    trueLimitsViolated: limits.filter((l) => chosen.true![l.metric]! > l.max * (1 + 1e-9)).map((l) => l.metric),
-  };
-}
-
-/** One cost of the answer as reported: the prediction (floored at the lowest measured value), its interval. */
-export interface ReportedCost {
-  readonly metric: string;
-  readonly predicted: number;
-  /** The raw prediction, when it lay below every measured network and was floored. */
-  readonly below?: number;
-  readonly interval: Interval | null;
-}
-
-/** Every cost of a prediction as reported: floored at the lowest measured value, with its interval at `confidence`. */
-export function reportedCosts(
-  table: Session['table'],
-  accuracy: string,
-  predicted: Readonly<Record<string, number>>,
-  confidence: number,
-): ReportedCost[] {
-  return table.metrics
-    .filter((t) => t.metric !== accuracy)
-    .map((t) => {
-      const raw = predicted[t.metric]!;
-      const { value, floored } = floorCost(table, t.metric, raw);
-      return { metric: t.metric, predicted: value, ...(floored ? { below: raw } : {}), interval: costInterval(t, confidence) };
-    });
-}
 
 /** An interval as printed: ±0 for an exact model, else -lower / +upper. */
 export function intervalText(c: ReportedCost): string {

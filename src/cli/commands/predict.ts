@@ -4,9 +4,8 @@ import { predict } from '../../predict/predict.js';
 import { productSize } from '../../space/space.js';
 import { printJson, renderTable } from '../format.js';
 import { withCommon } from '../options.js';
-import { costWarnings, describe, metricRows, reportedCosts } from '../search-report.js';
-import { withResiduals } from '../../predict/cost-model.js';
-import { DEFAULT_CONFIDENCE } from '../../predict/interval.js';
+import { costWarnings, metricRows } from '../search-report.js';
+import { predictArchitecture } from '../../api/predict.js';
 import { openSession, type CommonOptions } from '../session.js';
 
 export function registerPredict(program: Command): void {
@@ -29,9 +28,7 @@ export function registerPredict(program: Command): void {
       process.stdout.write(out.join('\n') + '\n');
       return;
     }
-    const table = withResiduals(s.table, s.space, s.table.metrics.map((t) => t.metric).filter((m) => m !== s.accuracy));
-    const d = describe({ ...s, table }, s.space.parse(arch!));
-    const costs = reportedCosts(table, s.accuracy, d.predicted, DEFAULT_CONFIDENCE);
+    const { table, costs, ...d } = await predictArchitecture({ space: s, arch: arch! });
     if (opts.json) return printJson({ ...d, costs, estimator: s.table.estimator, evaluated: s.table.evaluated });
     console.log(`${d.arch}${d.index !== undefined ? ` (index ${d.index})` : ''}; ${s.table.estimator}, ${s.table.evaluated} networks evaluated`);
     const { header, rows } = metricRows(table, d.predicted, costs, d.true);
