@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTable } from '../src/text-table.js';
 import { median, quantile } from '../src/stats/summary.js';
+import { findTarget } from '../src/targets/registry.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,3 +31,6 @@ export async function timeIt<T>(fn: () => Promise<T> | T): Promise<{ value: T; m
   const value = await fn();
   return { value, ms: performance.now() - t0 };
 }
+
+/** NB201 through the registry, as every command opens it (loaded once per data directory). */
+export const loadNb201 = (dir: string) => findTarget('nb201').benchmark!(dir);

@@ -1,4 +1,4 @@
-import { loadNb201 } from '../src/benchmarks/nb201.js';
+import { loadNb201 } from './common.js';
 import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import type { ZeroCostProxy } from '../src/core/metrics.js';
 import { ofaTarget } from '../src/targets/predictor.js';

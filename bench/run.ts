@@ -1,4 +1,4 @@
-import { loadNb201 } from '../src/benchmarks/nb201.js';
+import { loadNb201 } from './common.js';
 import { benchDataDir, section, table, timeIt } from './common.js';
 import { benchSurrogates, surrogateBenchTable } from './surrogate-bench.js';
 import { benchJacobCov, printJacobCovBench } from './zc-jacov.js';

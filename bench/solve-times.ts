@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { mathnasReproduction } from './mathnas-repro-check.js';
 import { MATHNAS_DATASET, mathnasTable, type MathnasSpaceName } from '../src/benchmarks/mathnas-tables.js';
-import { loadNb201 } from '../src/benchmarks/nb201.js';
+import { loadNb201 } from './common.js';
 import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { warmUpHighs } from '../src/search/highs.js';
