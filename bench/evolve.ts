@@ -1,4 +1,3 @@
-import { loadNb201 } from './common.js';
 import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import type { ZeroCostProxy } from '../src/core/metrics.js';
 import { ofaTarget } from '../src/targets/predictor.js';
@@ -13,7 +12,7 @@ import { median } from '../src/stats/summary.js';
 import { networkForm } from '../src/analysis/nb201-iso.js';
 import { createRng } from '../src/random.js';
 import { createMemoryStore } from '../src/store/memory.js';
-import { section, spread, table } from './common.js';
+import { loadNb201, section, spread, table } from './common.js';
 
 interface Case {
   readonly label: string;

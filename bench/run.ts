@@ -1,5 +1,4 @@
-import { loadNb201 } from './common.js';
-import { benchDataDir, section, table, timeIt } from './common.js';
+import { benchDataDir, loadNb201, section, table, timeIt } from './common.js';
 import { benchSurrogates, surrogateBenchTable } from './surrogate-bench.js';
 import { benchJacobCov, printJacobCovBench } from './zc-jacov.js';
 import { benchTraining } from './tfjs-train.js';

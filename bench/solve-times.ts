@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { mathnasReproduction } from './mathnas-repro-check.js';
 import { MATHNAS_DATASET, mathnasTable, type MathnasSpaceName } from '../src/benchmarks/mathnas-tables.js';
-import { loadNb201 } from './common.js';
 import type { TabularBenchmark } from '../src/core/tabular-benchmark.js';
 import { problemFromTable } from '../src/search/from-table.js';
 import { warmUpHighs } from '../src/search/highs.js';
@@ -9,7 +8,7 @@ import { solveIlp, type IlpOptions } from '../src/search/ilp.js';
 import { sweepLimits } from '../src/search/pareto.js';
 import type { Problem } from '../src/search/problem.js';
 import { median, quantile } from '../src/stats/summary.js';
-import { benchDataDir, section, table } from './common.js';
+import { benchDataDir, loadNb201, section, table } from './common.js';
 import { estimate, estimatorConfigs } from './nb201-estimators.js';
 
 /** Median solve-time targets (ms), per space or NB201 table kind. */
