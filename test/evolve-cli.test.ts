@@ -82,7 +82,7 @@ test('evolve: a run killed midway (SIGKILL) resumes to the same result as an uni
 
   const again = cli([...ARGS, '--out', dir]);
   assert.equal(again.code, 2, 'starting over an existing run is refused');
-  assert.match(again.err, /already exists in the store: pass --resume/);
+  assert.match(again.err, /--resume: run "evolve" already exists in the store: resume it to continue/);
 
   const resumed = cli([...ARGS, '--out', dir, '--resume', '--json']);
   assert.equal(resumed.code, 0, resumed.err);

@@ -181,7 +181,7 @@ test('an interrupted run resumed from the store equals the uninterrupted run, an
 test('resume refuses other settings, a missing run, and a second start of the same run', async () => {
   const store = createMemoryStore();
   await run('random', store, { budget: 20 });
-  await assert.rejects(run('random', store, { budget: 20 }), /already exists in the store: pass --resume/);
+  await assert.rejects(run('random', store, { budget: 20 }), (e: Error) => (e as UserError).field === 'resume' && /already exists in the store: resume it to continue/.test(e.message));
   await assert.rejects(run('random', store, { budget: 30, resume: true }), /other settings: budget was 20, now 30/);
   await assert.rejects(run('random', store, { budget: 20, resume: true, runId: 'nope' }), /no run "nope"/);
   // same settings, different strategy behaviour (another seed under the same recorded config) is caught as divergence

@@ -44,7 +44,7 @@ export function builtinMeasure(name: BuiltinSpaceName, latency: Partial<LatencyS
       const b = m.startsWith('latency:') ? (m.slice('latency:'.length) as BackendName) : null;
       if (b && BUILTIN_DEVICES.includes(b)) return [b];
       if (counted.has(m)) return [];
-      throw fieldError('verify', `${m} of space ${name} cannot be measured without training; verify limits on ${[...BUILTIN_DEVICES.map((d) => `latency:${d}`), ...counted].join(', ')} only, or drop --verify`);
+      throw fieldError('verify', `${m} of space ${name} cannot be measured without training; verify limits on ${[...BUILTIN_DEVICES.map((d) => `latency:${d}`), ...counted].join(', ')} only, or do not verify`);
     });
     const rows = genomes.map((): Record<string, number> => ({}));
     const parts = [...(metrics.some((m) => counted.has(m)) ? [analytic] : []), ...backends.map(timer)];

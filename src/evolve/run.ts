@@ -1,4 +1,4 @@
-import { fieldError, UserError } from '../errors.js';
+import { fieldError } from '../errors.js';
 import { cachedEvaluator } from '../eval/cached.js';
 import { failureOf } from '../eval/failure.js';
 import type { Metrics } from '../core/metrics.js';
@@ -92,7 +92,7 @@ export async function runStrategy(problem: MooProblem, strategy: Strategy, optio
     storedArchs = store.runArchs(runId);
     storedSteps = store.runHistory(runId).length;
   } else {
-    if (existing) throw new UserError(`run "${runId}" already exists in the store: pass --resume to continue it, or choose another output`);
+    if (existing) throw fieldError('resume', `run "${runId}" already exists in the store: resume it to continue, or choose another output`);
     store.startRun(runId, config);
   }
 

@@ -40,7 +40,7 @@ function builtinEntry(name: BuiltinSpaceName): TargetEntry {
       const dataset = table.dataset ?? accuracy.slice('accuracy:'.length).replace(/-val$/, '');
       const devices = table.metrics.map((m) => m.metric).filter((m) => m.startsWith('latency:')).map((m) => m.slice('latency:'.length));
       if (o.dataset !== undefined && o.dataset !== dataset) {
-        throw fieldError('dataset', `the ${name} table ${file} is for ${dataset}, not "${o.dataset}"; estimate one for it (blocknas estimate ${name} --dataset ${o.dataset})`);
+        throw fieldError('dataset', `the ${name} table ${file} is for ${dataset}, not "${o.dataset}"; estimate one for that dataset`);
       }
       const device = o.device ?? devices[0];
       if (device !== undefined && !devices.includes(device)) throw fieldError('device', `the ${name} table ${file} has latency for ${devices.join(', ') || 'no device'}, not "${device}"`);
