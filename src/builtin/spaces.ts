@@ -31,7 +31,7 @@ export const DEFAULT_BUILTIN_SPACE: BuiltinSpaceName = 'mbv3-mini';
 
 export const BUILTIN_DESCRIPTIONS: Readonly<Record<BuiltinSpaceName, string>> = {
   'mbv3-mini':
-    'MobileNetV3-style network for 28x28 images with the OFAv2 additions (parallel branches, dense skips, early exits): 12 nodes, 55 blocks; trained on MNIST / Fashion-MNIST and timed here with TensorFlow.js',
+    'MobileNetV3-style network for 28x28 images with the OFAv2 additions (parallel branches, dense skips, early exits), trained on MNIST / Fashion-MNIST and timed here with TensorFlow.js',
 };
 
 /** Latency "devices" of a built-in space: TensorFlow.js backends of the machine blocknas runs on. */
