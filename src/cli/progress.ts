@@ -23,12 +23,17 @@ export function progressReporter(label: string, quiet = false, unit = 'networks 
   };
 }
 
-/** Progress of an evolutionary run on stderr: evaluations, hypervolume (and its ratio to the truth), time left. */
+/** Progress of an evolutionary run on stderr: evaluations, hypervolume (and its ratio to the truth), time left; sparse when piped. */
 export function stepReporter(label: string, quiet = false, trueHv?: number) {
   if (quiet) return () => {};
   const start = Date.now();
+  let last = 0;
   return (s: { evaluations: number; budget: number; hypervolume: number; replayed: boolean }): void => {
-    const secs = (Date.now() - start) / 1000;
+    const now = Date.now();
+    // On a terminal every step rewrites the line; in a log, a line every 15 s and the last.
+    if (!process.stderr.isTTY && s.evaluations < s.budget && now - last < 15_000) return;
+    last = now;
+    const secs = (now - start) / 1000;
     const hv = trueHv ? `${((100 * s.hypervolume) / trueHv).toFixed(2)}% of the true front's hypervolume` : `hypervolume ${s.hypervolume.toFixed(4)}`;
     const msg = `${label}: ${s.evaluations}/${s.budget} networks${s.replayed ? ' (replayed from the store)' : ''}, ${hv} (${secs.toFixed(1)}s${timeLeft(secs, s.evaluations, s.budget)})`;
     process.stderr.write(process.stderr.isTTY ? `\r${msg}\x1b[K${s.evaluations >= s.budget ? '\n' : ''}` : `${msg}\n`);

@@ -52,7 +52,7 @@ export function registerAnalyze(program: Command): void {
     .description('compare search spaces before searching: size, performance diversity, architecture diversity, tasks')
     .option('--data-dir <dir>', 'benchmark data directory (default: $BLOCKNAS_DATA)')
     .option('--json', 'machine-readable JSON output')
-    .option('--out-dir <dir>', 'where analysis.json and analysis-radar.svg go', '.blocknas/analysis')
+    .option('--out-dir <dir>', 'where analysis.json and analysis-radar.svg go', 'blocknas-out/analysis')
     .option('--pds <variant>', `PDS variant for the table and chart: ${PDS_VARIANTS.join(', ')}`, DEFAULT_PDS)
     .action((spaces: string[], opts: AnalyzeOptions) => {
       if (!(PDS_VARIANTS as readonly string[]).includes(opts.pds)) {
