@@ -68,3 +68,6 @@ export { estimateBlocks, type EstimateOptions, type EstimateResult } from './api
 export { evolve, type EvolveOptions, type EvolveOutcome } from './api/evolve.js';
 export { runSearch, limitPolicy, type SearchRun } from './api/search.js';
 export { predictArchitecture, type Prediction, type PredictOptions, type ReportedCost } from './api/predict.js';
+export { analyze, type AnalyzeOptions, type AnalyzeResult } from './api/analyze.js';
+export { simulateSwitching, type SwitchOptions } from './api/switch.js';
+export { validate, type ValidateOptions } from './api/validate.js';

@@ -1,14 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { analyzeSpaces, type SpaceReport } from '../../analysis/analyze.js';
+import type { SpaceReport } from '../../analysis/analyze.js';
+import { analyze } from '../../api/analyze.js';
 import { DEFAULT_PDS, PDS_VARIANTS, type PdsVariant } from '../../analysis/pds.js';
-import { radarData, radarSvg } from '../../analysis/radar.js';
-import { analysisSpace } from '../../analysis/spaces.js';
-import { findTarget } from '../../targets/registry.js';
 import { writeTextAtomic } from '../../data/write.js';
-import { requireDataDir } from '../../data/dir.js';
-import { UserError } from '../../errors.js';
 import { writeJsonAtomic } from '../../data/write.js';
 import { printJson, renderTable } from '../format.js';
 
@@ -55,21 +51,14 @@ export function registerAnalyze(program: Command): void {
     .option('--out-dir <dir>', 'where analysis.json and analysis-radar.svg go', 'blocknas-out/analysis')
     .option('--pds <variant>', `PDS variant for the table and chart: ${PDS_VARIANTS.join(', ')}`, DEFAULT_PDS)
     .action((spaces: string[], opts: AnalyzeOptions) => {
-      if (!(PDS_VARIANTS as readonly string[]).includes(opts.pds)) {
-        throw new UserError(`--pds: expected one of ${PDS_VARIANTS.join(', ')}, got "${opts.pds}"`);
-      }
       const variant = opts.pds as PdsVariant;
-      for (const s of spaces) {
-        findTarget(s, 'analyze');
-        analysisSpace(s);
-      }
-      const report = analyzeSpaces(spaces, requireDataDir(opts.dataDir), variant);
+      const { report, radar, svg } = analyze({ spaces, pds: opts.pds, ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}) });
 
       const outDir = resolve(opts.outDir);
       mkdirSync(outDir, { recursive: true });
       const files = { json: join(outDir, 'analysis.json'), radar: join(outDir, 'analysis-radar.svg') };
-      writeTextAtomic(files.radar, radarSvg(report));
-      const full = { ...report, radar: radarData(report), files };
+      writeTextAtomic(files.radar, svg);
+      const full = { ...report, radar, files };
       writeJsonAtomic(files.json, full);
       if (opts.json) return printJson(full);
 

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { metricTable } from '../../core/block-table.js';
-import { applyLink } from '../../predict/link.js';
-import { explainInfeasible } from '../../search/explain.js';
-import { problemFromTable } from '../../search/from-table.js';
-import { solveIlp } from '../../search/ilp.js';
-import { objectiveValue } from '../../search/problem.js';
-import type { Genome } from '../../space/types.js';
-import { DEFAULT_PROFILE, parseProfile, profileFactors, runScenario, type ScenarioResult } from '../../switching/scenario.js';
+import { DEFAULT_PROFILE, type ScenarioResult } from '../../switching/scenario.js';
+import { simulateSwitching } from '../../api/switch.js';
 import type { NetworkState, SwitchEvent } from '../../switching/switcher.js';
+import type { Genome } from '../../space/types.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits } from '../limits.js';
 import { withCommon } from '../options.js';
@@ -25,9 +20,10 @@ type SwitchOptions = CommonOptions & {
   linear?: boolean;
 };
 
-function fraction(flag: string, v: string, below = 1): number {
+/** A number flag; its range is the library's to check (the error names the flag all the same). */
+function num(flag: string, v: string): number {
   const x = Number(v);
-  if (v.trim() === '' || !(x >= 0 && x < below)) throw new UserError(`${flag}: expected a number in [0, ${below}), got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(x)) throw new UserError(`${flag}: expected a number, got "${v}"`);
   return x;
 }
 
@@ -46,34 +42,15 @@ export function registerSwitch(program: Command): void {
       .option('--linear', 'drop the FLOPs scaling of Eq. 5 from the objective (as the released MathNAS search code)'),
   ).action(async (space: string, opts: SwitchOptions) => {
     if (opts.maxLatency === undefined) throw new UserError('--max-latency: switch needs a latency limit');
-    const factors = profileFactors(parseProfile(opts.profile));
-    const noise = fraction('--noise', opts.noise, 0.5);
-    const margin = fraction('--margin', opts.margin);
-    const hysteresis = fraction('--hysteresis', opts.hysteresis);
+    const noise = num('--noise', opts.noise);
+    const margin = num('--margin', opts.margin);
+    const hysteresis = num('--hysteresis', opts.hysteresis);
     const samples = parseIntOption('--samples', opts.samples, 1)!;
     const window = parseIntOption('--window', opts.window, 1)!;
     const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
     const s = await openSession(space, opts, 'switch');
     const limits = parseLimits(s, { maxLatency: opts.maxLatency });
-    const latency = limits[0]!.metric;
-    const problem = problemFromTable(s.table, s.space, s.accuracy, limits, { linear: opts.linear ?? false });
-    // A limit no network meets on the undisturbed device is a mistake in the input, not a slow-down to ride out.
-    const undisturbed = await solveIlp(problem);
-    if (undisturbed.status === 'infeasible') throw new UserError(explainInfeasible(problem, undisturbed, s.units));
-    // What the switcher maximises, in %: the program's objective through the table's link, which equals the
-    // table's prediction on the effective networks it chooses (and is the linear one under --linear).
-    const { link } = metricTable(s.table, s.accuracy);
-    const accuracy = (g: Genome) => (link ? applyLink(link, objectiveValue(problem.objective, g)) : objectiveValue(problem.objective, g));
-    const result = await runScenario({
-      problem,
-      latency,
-      factors,
-      noise,
-      seed,
-      margin,
-      monitor: { samples, window, hysteresis },
-      accuracy,
-    });
+    const result = await simulateSwitching({ target: s, maxLatency: limits[0]!.max, profile: opts.profile, noise, margin, hysteresis, samples, window, seed, linear: opts.linear ?? false });
     const run = { profile: opts.profile, noise, seed, margin, hysteresis, samples, window, limit: limits[0]! };
     if (opts.json) return printJson(toJson(s, result, run));
     report(s, result, run);
