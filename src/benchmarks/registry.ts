@@ -8,6 +8,8 @@ export interface BenchmarkEntry {
   readonly name: string;
   readonly description: string;
   readonly files: readonly string[];
+  /** The dataset and device a bare accuracy or latency refers to. */
+  readonly defaults: { readonly dataset: string; readonly device: string };
   load(dataDir: string): TabularBenchmark;
 }
 
@@ -17,6 +19,8 @@ export const BENCHMARKS: readonly BenchmarkEntry[] = [
     name: 'nb201',
     description: 'NAS-Bench-201: 6-edge cell, 5 ops, 15,625 cells; accuracy on 4 datasets, 27 device latencies',
     files: Object.values(NB201_FILES),
+    // HW-NAS-Bench's hardest dataset and its exactly additive device.
+    defaults: { dataset: 'imagenet16-120', device: 'fpga' },
     load: loadNb201,
   },
 ];

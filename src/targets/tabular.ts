@@ -127,9 +127,4 @@ export function tabularEntry(b: BenchmarkEntry, defaults: { dataset: string; dev
   };
 }
 
-/** Defaults of each tabular benchmark: NB201's are HW-NAS-Bench's hardest dataset and its additive device. */
-const TABULAR_DEFAULTS: Readonly<Record<string, { dataset: string; device: string }>> = {
-  nb201: { dataset: 'imagenet16-120', device: 'fpga' },
-};
-
-export const TABULAR_TARGETS: readonly TargetEntry[] = BENCHMARKS.map((b) => tabularEntry(b, TABULAR_DEFAULTS[b.name]!));
+export const TABULAR_TARGETS: readonly TargetEntry[] = BENCHMARKS.map((b) => tabularEntry(b, b.defaults));
