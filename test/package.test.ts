@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
@@ -39,7 +39,7 @@ function installPacked(): string {
   return project;
 }
 
-test('the packed tarball: ships dist, tables and LICENSE, not src or tests; the README example runs from it; npx blocknas --version', { skip: built || needsData('nb201/nb201_accuracy.csv', 'nb201/nb201_latency_help.csv') }, () => {
+test('the packed tarball: ships dist, tables and LICENSE, not src or tests; the README example runs from it; npx blocknas --version; the own-space example through the installed CLI', { skip: built || needsData('nb201/nb201_accuracy.csv', 'nb201/nb201_latency_help.csv') }, () => {
   const project = installPacked();
   try {
     const pkg = join(project, 'node_modules', 'blocknas');
@@ -54,6 +54,21 @@ test('the packed tarball: ships dist, tables and LICENSE, not src or tests; the 
     const v = spawnSync('npx', ['--no-install', 'blocknas', '--version'], { cwd: project, encoding: 'utf8' });
     assert.equal(v.status, 0, v.stderr);
     assert.equal(v.stdout.trim(), (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    // The own-space example, copied into the empty project, through the installed CLI: estimate, search, evolve.
+    for (const f of ['space.json', 'trainer.mjs']) copyFileSync(join(ROOT, 'examples/own-space', f), join(project, f));
+    const npx = (...args: string[]) => {
+      const r = spawnSync('npx', ['--no-install', 'blocknas', ...args], { cwd: project, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const own = ['--space-file', 'space.json', '--evaluator', 'external', '--command', 'node trainer.mjs', '--mode', 'batch'];
+    npx('estimate', ...own, '--budget', '30', '--out', 'own.json');
+    const found = JSON.parse(npx('search', ...own, '--table', 'own.json', '--limit', 'latency:cpu=3.2', '--verify', '--json')) as { verified: { measured: Record<string, number> } };
+    assert.ok(found.verified.measured['latency:cpu']! <= 3.2, 'the trainer confirms the limit');
+    npx('evolve', ...own, '--objectives', 'accuracy:val,latency:cpu', '--budget', '30');
+    const report = JSON.parse(readFileSync(join(project, 'blocknas-out', 'evolve', 'result.json'), 'utf8')) as { evaluations: number; space: string };
+    assert.equal(report.space, 'tiny-convnet');
+    assert.equal(report.evaluations, 30);
   } finally {
     rmSync(join(project, '..'), { recursive: true, force: true });
   }
