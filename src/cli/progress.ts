@@ -28,11 +28,14 @@ export function stepReporter(label: string, quiet = false, trueHv?: number) {
   if (quiet) return () => {};
   const start = Date.now();
   let last = 0;
+  let lastTenth = -1;
   return (s: { evaluations: number; budget: number; hypervolume: number; replayed: boolean }): void => {
     const now = Date.now();
-    // On a terminal every step rewrites the line; in a log, a line every 15 s and the last.
-    if (!process.stderr.isTTY && s.evaluations < s.budget && now - last < 15_000) return;
+    // On a terminal every step rewrites the line; in a log, a line per tenth of the budget, every 15 s at most apart.
+    const tenth = Math.floor((10 * s.evaluations) / s.budget);
+    if (!process.stderr.isTTY && s.evaluations < s.budget && tenth === lastTenth && now - last < 15_000) return;
     last = now;
+    lastTenth = tenth;
     const secs = (now - start) / 1000;
     const hv = trueHv ? `${((100 * s.hypervolume) / trueHv).toFixed(2)}% of the true front's hypervolume` : `hypervolume ${s.hypervolume.toFixed(4)}`;
     const msg = `${label}: ${s.evaluations}/${s.budget} networks${s.replayed ? ' (replayed from the store)' : ''}, ${hv} (${secs.toFixed(1)}s${timeLeft(secs, s.evaluations, s.budget)})`;
