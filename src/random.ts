@@ -1,7 +1,18 @@
+import { fieldError } from './errors.js';
+
 /** Seeded PRNG (mulberry32): every sampled figure in blocknas must reproduce from its seed. */
 export interface Rng {
   next(): number;
   int(n: number): number;
+}
+
+/** The generator's state is 32 bits: a larger seed would silently wrap onto a smaller one. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** A seed checked to be one the generator tells apart: an integer from 0 to MAX_SEED. */
+export function checkSeed(seed: number, field = 'seed'): number {
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) throw fieldError(field, `expected an integer from 0 to ${MAX_SEED} (32 bits), got ${seed}`);
+  return seed;
 }
 
 export function createRng(seed: number): Rng {

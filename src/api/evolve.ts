@@ -1,4 +1,6 @@
 import { fieldError } from '../errors.js';
+import { checkSeed } from '../random.js';
+import { productSize } from '../space/space.js';
 import { frameFor, frameHypervolume, spaceFrame } from '../evolve/indicator.js';
 import { createProblem, parseObjectives } from '../evolve/problem.js';
 import { usableProxy } from '../evolve/proxy.js';
@@ -61,10 +63,11 @@ export async function evolve(o: EvolveOptions): Promise<EvolveOutcome> {
   const inner = o.inner ?? 'nsga3';
   if (!(INNER_SEARCHES as readonly string[]).includes(inner)) throw fieldError('inner', `expected one of ${INNER_SEARCHES.join(', ')}, got "${inner}"`);
   if (!(Number.isInteger(o.budget) && o.budget >= 1)) throw fieldError('budget', `expected an integer >= 1, got ${o.budget}`);
-  const seed = o.seed ?? 0;
+  const seed = checkSeed(o.seed ?? 0);
   const surrogate = parseSurrogateChoice(o.surrogate ?? 'ridge');
   const frontWeight = o.frontWeight ?? NATV2_DEFAULT_FRONT_WEIGHT;
   const { target, dataset, device } = o.target;
+  if (BigInt(o.budget) > productSize(target.space)) throw fieldError('budget', `${o.budget} is more than the ${productSize(target.space)} architectures of ${target.name}`);
   if (o.fineTune !== undefined && !target.fineTune.available) throw fieldError('fineTune', target.fineTune.reason);
   const objectives = parseObjectives(o.objectives, target.metrics, {
     accuracy: `accuracy:${dataset}`,

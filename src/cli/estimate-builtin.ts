@@ -10,7 +10,7 @@ import { createMemoryStore } from '../store/memory.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { BackendName } from '../tfjs/backend.js';
 import { progressReporter } from './progress.js';
-import { type CommonOptions, parseIntOption } from './session.js';
+import { type CommonOptions, parseIntOption, parseSeedOption } from './session.js';
 import { DEFAULT_ESTIMATOR } from '../targets/tabular.js';
 
 /** Flags of `estimate` that only a built-in space (one blocknas evaluates itself) takes. */
@@ -54,7 +54,7 @@ export function parseBuiltinEvaluation(name: BuiltinSpaceName, opts: CommonOptio
   const dataset = parseDatasetName(opts.dataset ?? BUILTIN_DEFAULT_DATASET);
   const device = (opts.device ?? 'wasm') as BackendName;
   if (!BUILTIN_DEVICES.includes(device)) throw new UserError(`--device: expected one of ${BUILTIN_DEVICES.join(', ')} (TensorFlow.js backends timed here), got "${opts.device}"`);
-  const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
+  const seed = parseSeedOption(opts.seed) ?? 0;
   const int = (flag: string, v: string | undefined, min = 1) => parseIntOption(flag, v, min);
   const sizes = {
     ...defined('epochs', int('--epochs', opts.epochs)),
@@ -82,7 +82,7 @@ export async function estimateBuiltin(name: BuiltinSpaceName, opts: CommonOption
   const estimator = ESTIMATORS.find((e) => e.name === estimatorName);
   if (!estimator) throw new UserError(`--estimator: unknown "${estimatorName}" (one of ${ESTIMATORS.map((e) => e.name).join(', ')})`);
   const budget = parseIntOption('--budget', opts.budget, 1) ?? BUILTIN_DEFAULT_BUDGET;
-  const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
+  const seed = parseSeedOption(opts.seed) ?? 0;
   const store = opts.store ? openSqliteStore(resolve(opts.store)) : createMemoryStore();
   const quiet = opts.json ?? false;
   try {

@@ -2,6 +2,7 @@ import { BENCHMARKS, loadBenchmark, missingFiles, type BenchmarkEntry } from '..
 import type { TabularBenchmark } from '../core/tabular-benchmark.js';
 import { requireDataDir } from '../data/dir.js';
 import { fieldError } from '../errors.js';
+import { checkSeed } from '../random.js';
 import { tabularTarget } from '../evolve/target.js';
 import { readBlockTable } from '../core/block-table-file.js';
 import type { BlockTable, MetricTable } from '../core/block-table.js';
@@ -37,8 +38,9 @@ export async function estimateBenchmarkTable(
   const estimator = ESTIMATORS.find((e) => e.name === name);
   if (!estimator) throw fieldError('estimator', `unknown "${name}" (one of ${ESTIMATORS.map((e) => e.name).join(', ')})`);
   if (o.budget !== undefined && !(Number.isInteger(o.budget) && o.budget >= 1)) throw fieldError('budget', `expected an integer >= 1, got ${o.budget}`);
-  const seed = o.seed ?? 0;
-  if (!(Number.isInteger(seed) && seed >= 0)) throw fieldError('seed', `expected an integer >= 0, got ${seed}`);
+  const seed = checkSeed(o.seed ?? 0);
+  // More networks than the space has can never be drawn: the sampler would try forever.
+  if (o.budget !== undefined && o.budget > bench.genomes.length) throw fieldError('budget', `${o.budget} is more than the ${bench.genomes.length} architectures of ${bench.name}`);
   const accuracy = `accuracy:${dataset}`;
   const has = (id: string) => bench.metrics.some((m) => m.id === id);
   const costs = [...devices.flatMap((d) => [`latency:${d}`, ...(has(`energy:${d}`) ? [`energy:${d}`] : [])]), 'params'];

@@ -12,7 +12,7 @@ import type { EvolveTarget } from '../../evolve/target.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { perSpace, withBuiltinFlags } from '../options.js';
 import { progressReporter, stepReporter } from '../progress.js';
-import { parseIntOption } from '../session.js';
+import { parseIntOption, parseSeedOption } from '../session.js';
 import { openEntry, withSpaceFile, type SpaceFileFlags } from '../space-file.js';
 import { builtinTarget, NO_FINE_TUNE_FOR_TRAIN } from '../../builtin/evolve-target.js';
 import { BUILTIN_SPACES, type BuiltinSpaceName } from '../../builtin/spaces.js';
@@ -72,7 +72,7 @@ export function registerEvolve(program: Command): void {
       }
       const strategyName = opts.strategy as StrategyName;
       const budget = parseIntOption('--budget', opts.budget, 1)!;
-      const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
+      const seed = parseSeedOption(opts.seed) ?? 0;
       const init = parseIntOption('--init', opts.init, 2);
       const perIteration = parseIntOption('--per-iteration', opts.perIteration, 1);
       parseSurrogateChoice(opts.surrogate);

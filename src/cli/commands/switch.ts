@@ -7,7 +7,7 @@ import type { Genome } from '../../space/types.js';
 import { fmt, printJson, renderTable } from '../format.js';
 import { parseLimits } from '../limits.js';
 import { withCommon } from '../options.js';
-import { openSession, parseIntOption, type CommonOptions, type Session } from '../session.js';
+import { openSession, parseIntOption, parseSeedOption, type CommonOptions, type Session } from '../session.js';
 
 type SwitchOptions = CommonOptions & {
   maxLatency?: string;
@@ -47,7 +47,7 @@ export function registerSwitch(program: Command): void {
     const hysteresis = num('--hysteresis', opts.hysteresis);
     const samples = parseIntOption('--samples', opts.samples, 1)!;
     const window = parseIntOption('--window', opts.window, 1)!;
-    const seed = parseIntOption('--seed', opts.seed, 0) ?? 0;
+    const seed = parseSeedOption(opts.seed) ?? 0;
     const s = await openSession(space, opts, 'switch');
     const limits = parseLimits(s, { maxLatency: opts.maxLatency });
     const result = await simulateSwitching({ target: s, maxLatency: limits[0]!.max, profile: opts.profile, noise, margin, hysteresis, samples, window, seed, linear: opts.linear ?? false });
