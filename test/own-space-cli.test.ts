@@ -95,6 +95,10 @@ test('bad input for a space file and its trainer: one line, exit 2', () => {
   oneLine(cli(['search', 'nb201', '--command', 'true']), /--command: only with --space-file/);
   oneLine(cli(['estimate', '--space-file', SPACE, '--command', 'true', '--timeout', '-1', '--out', join(dir, 'y.json')]), /--timeout: expected a positive number of seconds, got "-1"/);
   oneLine(cli(['estimate', '--space-file', SPACE, '--out', join(dir, 'z.json')]), /--command: a space file's networks are evaluated by your trainer/);
+  // Bad input with --store leaves no store (nor the directory made for it).
+  oneLine(cli(['estimate', '--space-file', bad, '--command', 'true', '--store', join(dir, 'st', 'est.sqlite'), '--out', join(dir, 'w.json')]), /space file .*bad\.json: nodes\[0\]\.blocks\[0\]\.id/);
+  oneLine(cli(['estimate', '--space-file', SPACE, '--store', join(dir, 'st', 'est.sqlite'), '--out', join(dir, 'w.json')]), /--command: a space file's networks/);
+  assert.ok(!existsSync(join(dir, 'st')), 'no store left behind');
   oneLine(cli(['evolve', '--space-file', SPACE, '--evaluator', 'supernet', '--command', 'true']), /--evaluator: a space file is evaluated by its command \(external\), not "supernet"/);
   // A trainer that prints nonsense for every network stops the run cleanly after 25 in a row, keeping what it has.
   const g = cli(['estimate', '--space-file', SPACE, '--command', 'node examples/own-space/trainer.mjs', '--budget', '40', '--out', join(dir, 'g.json')], { OWN_SPACE_FAULT: 'garbage', OWN_SPACE_FAULT_MATCH: ':' });

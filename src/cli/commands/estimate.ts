@@ -3,7 +3,7 @@ import { UserError } from '../../errors.js';
 import { writeJsonAtomic } from '../../data/write.js';
 import type { BlockTable } from '../../core/block-table.js';
 import { BUILTIN_SPACES, builtinSpace, type BuiltinSpaceName } from '../../builtin/spaces.js';
-import { openSqliteStore } from '../../store/sqlite.js';
+import { openProvisionalSqliteStore } from '../../store/sqlite.js';
 import { openEntry, withSpaceFile, type SpaceFileFlags } from '../space-file.js';
 import { resolve } from 'node:path';
 import { estimateBlocks } from '../../api/estimate.js';
@@ -111,11 +111,14 @@ async function writePublished(entry: TargetEntry, opts: CommonOptions & { out: s
 async function estimateSpaceFile(space: string | undefined, opts: CommonOptions & BuiltinEstimateOptions & SpaceFileFlags & { out: string }): Promise<void> {
   const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && f !== 'evaluator' && opts[f] !== undefined);
   if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
-  const store = opts.store ? openSqliteStore(resolve(opts.store)) : undefined;
+  // Provisional until the first evaluation: bad input found while setting up removes the store it made.
+  const provisional = opts.store ? openProvisionalSqliteStore(resolve(opts.store)) : undefined;
+  let started = false;
   let failed = 0;
   try {
-    const entry = openEntry(space, opts, 'estimate', { ...(store ? { store } : {}), onFailure: (f) => { failed++; process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}\n`); } });
-    if (entry.kind === 'file' && opts.command === undefined) throw new UserError("--command: a space file's networks are evaluated by your trainer: give its command");
+    const entry = openEntry(space, opts, 'estimate', { ...(provisional ? { store: provisional.store } : {}), onFailure: (f) => { failed++; process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}\n`); } });
+    if (opts.command === undefined) throw new UserError("--command: a space file's networks are evaluated by your trainer: give its command");
+    started = true;
     const { table, seconds, searchSpace } = await estimateBlocks({ space: entry, ...openOptions(opts, `estimate ${entry.name} (regression)`) });
     writeJsonAtomic(opts.out, table);
     if (opts.json) return printJson({ file: opts.out, estimator: table.estimator, evaluated: table.evaluated, failed, seconds, notes: table.notes ?? [] });
@@ -124,6 +127,7 @@ async function estimateSpaceFile(space: string | undefined, opts: CommonOptions 
     printBlockValues(table, searchSpace.nodes);
     console.log(`written to ${opts.out}`);
   } finally {
-    store?.close();
+    if (started) provisional?.store.close();
+    else provisional?.discard();
   }
 }
