@@ -67,7 +67,8 @@ export async function evolve(o: EvolveOptions): Promise<EvolveOutcome> {
   const surrogate = parseSurrogateChoice(o.surrogate ?? 'ridge');
   const frontWeight = o.frontWeight ?? NATV2_DEFAULT_FRONT_WEIGHT;
   const { target, dataset, device } = o.target;
-  if (BigInt(o.budget) > productSize(target.space)) throw fieldError('budget', `${o.budget} is more than the ${productSize(target.space)} architectures of ${target.name}`);
+  const size = productSize(target.space);
+  if (BigInt(o.budget) > size) throw fieldError('budget', `${o.budget} is more than the ${size} architectures of ${target.name}`);
   if (o.fineTune !== undefined && !target.fineTune.available) throw fieldError('fineTune', target.fineTune.reason);
   const objectives = parseObjectives(o.objectives, target.metrics, {
     accuracy: `accuracy:${dataset}`,

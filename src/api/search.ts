@@ -1,7 +1,6 @@
 import { fieldError } from '../errors.js';
 import { withResiduals } from '../predict/cost-model.js';
 import { DEFAULT_CONFIDENCE } from '../predict/interval.js';
-import { predict } from '../predict/predict.js';
 import type { HeldLimit, LimitSpec } from '../search/from-table.js';
 import { solveExhaustive } from '../search/exhaustive.js';
 import { solveIlp } from '../search/ilp.js';
@@ -13,6 +12,7 @@ import { productSize } from '../space/space.js';
 import type { Genome } from '../space/types.js';
 import type { TableTarget } from '../targets/types.js';
 import { openTarget, type OpenTargetOptions } from './open-target.js';
+import { describe } from './predict.js';
 
 export interface LimitOptions {
   /**
@@ -136,14 +136,19 @@ export async function runSearch(options: SearchOptions): Promise<SearchRun> {
   if (list.length === 0) throw fieldError('limits', 'give at least one limit (a metric of the table and its maximum)');
   const policy = limitPolicy(opened, { ...(confidence !== undefined ? { confidence } : {}), ...(verify !== undefined ? { verify } : {}) });
   const { method, solve } = solverFor(opened, { ...(m ? { method: m } : {}), ...(solver ? { solver } : {}) });
-  if (refine !== undefined && !(Number.isInteger(refine) && refine >= 1)) throw fieldError('refine', `expected a number of steps >= 1, got ${refine}`);
-  if (refine && !opened.bench) throw fieldError('refine', `space ${opened.name} has no evaluator to measure networks with`);
+  checkRefine(opened, refine);
   // Prediction intervals for tables written without them.
   const costs = opened.table.metrics.map((x) => x.metric).filter((x) => x !== goal);
   const t = { ...opened, table: withResiduals(opened.table, opened.space, costs) };
   const found = await searchTable({ table: t.table, space: t.space, objective: goal, limits: list, solve, linear: linear ?? false, ...policy });
   const refinement = refine && found.status === 'found' ? await refineWith(t, goal, list, refine, solve, policy.measure) : null;
   return { result: resultOf(t, goal, found, refinement), target: t, limits: list, policy, method, search: found, refinement };
+}
+
+/** Refinement needs networks it can evaluate: a tabular benchmark's lookup. */
+export function checkRefine(t: TableTarget, refine: number | undefined): void {
+  if (refine !== undefined && !(Number.isInteger(refine) && refine >= 1)) throw fieldError('refine', `expected a number of steps >= 1, got ${refine}`);
+  if (refine && !t.bench) throw fieldError('refine', `space ${t.name} has no evaluator to measure networks with`);
 }
 
 /** Refinement, its candidates screened by their measured costs when costs are measured (verified). */
@@ -160,9 +165,8 @@ function resultOf(t: TableTarget, objective: string, r: TableSearch, refinement:
   if (r.status !== 'found' || !g) {
     return { ...base, status: r.status === 'found' ? 'infeasible' : r.status, architecture: null, genome: null, predicted: null, true: null, measurements, solveMs };
   }
-  const i = t.bench?.indexOf(g) ?? -1;
-  const truth = t.bench && i >= 0 ? Object.fromEntries(t.bench.metrics.filter((m) => t.table.metrics.some((x) => x.metric === m.id)).map((m) => [m.id, t.bench!.values(m.id)[i]!])) : null;
-  return { ...base, status: 'found', architecture: t.space.format(g), genome: [...g], predicted: predict(refinement?.table ?? r.table, t.space, g), true: truth, measurements, solveMs };
+  const d = describe({ ...t, table: refinement?.table ?? r.table }, g);
+  return { ...base, status: 'found', architecture: d.arch, genome: [...g], predicted: d.predicted, true: d.true ?? null, measurements, solveMs };
 }
 
 /**

@@ -25,7 +25,7 @@ export function withSpaceFile(cmd: Command, { evaluator = false } = {}): Command
   return cmd;
 }
 
-/** The trainer settings of a space file from the flags; failures are printed as they happen. */
+/** The trainer settings of a space file from the flags; failures are printed as they happen (and told to `extra.onFailure`). */
 function evaluation(opts: SpaceFileFlags, extra: Partial<SpaceFileEvaluation>): SpaceFileEvaluation {
   if (opts.mode !== undefined && opts.mode !== 'per-arch' && opts.mode !== 'batch') throw new UserError(`--mode: expected per-arch or batch, got "${opts.mode}"`);
   const timeout = opts.timeout === undefined ? undefined : Number(opts.timeout);
@@ -37,8 +37,11 @@ function evaluation(opts: SpaceFileFlags, extra: Partial<SpaceFileEvaluation>): 
     ...(opts.mode ? { mode: opts.mode as 'per-arch' | 'batch' } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(retries !== undefined ? { retries } : {}),
-    onFailure: (f) => process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}${f.attempts > 1 ? ` (${f.attempts} tries)` : ''}\n`),
     ...extra,
+    onFailure: (f) => {
+      extra.onFailure?.(f);
+      process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}${f.attempts > 1 ? ` (${f.attempts} tries)` : ''}\n`);
+    },
   };
 }
 

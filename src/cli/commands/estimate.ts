@@ -11,6 +11,7 @@ import type { TargetEntry } from '../../targets/types.js';
 import { BUILTIN_ONLY_FLAGS, type BuiltinEstimateOptions, estimateBuiltin } from '../estimate-builtin.js';
 import { printJson, renderTable } from '../format.js';
 import { withBuiltinFlags, withCommon } from '../options.js';
+import { flagOf } from '../flags.js';
 import { openOptions, type CommonOptions } from '../session.js';
 
 export function registerEstimate(program: Command): void {
@@ -30,7 +31,7 @@ export function registerEstimate(program: Command): void {
     const space = entry.name;
     if (entry.kind === 'builtin') return estimateBuiltinCommand(space as BuiltinSpaceName, opts);
     const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => opts[f] !== undefined);
-    if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')}); ${space} is evaluated from its data`);
+    if (builtinOnly) throw new UserError(`${flagOf(builtinOnly)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')}); ${space} is evaluated from its data`);
     if (entry.kind === 'published-table') return writePublished(entry, opts);
     const r = await estimateBlocks({ space: entry, ...openOptions(opts, `estimate ${space} (${opts.estimator ?? 'regression'})`) });
     const { table } = r;
@@ -110,13 +111,13 @@ async function writePublished(entry: TargetEntry, opts: CommonOptions & { out: s
  */
 async function estimateSpaceFile(space: string | undefined, opts: CommonOptions & BuiltinEstimateOptions & SpaceFileFlags & { out: string }): Promise<void> {
   const builtinOnly = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && f !== 'evaluator' && opts[f] !== undefined);
-  if (builtinOnly) throw new UserError(`--${builtinOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
+  if (builtinOnly) throw new UserError(`${flagOf(builtinOnly)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
   // Provisional until the first evaluation: bad input found while setting up removes the store it made.
   const provisional = opts.store ? openProvisionalSqliteStore(resolve(opts.store)) : undefined;
   let started = false;
   let failed = 0;
   try {
-    const entry = openEntry(space, opts, 'estimate', { ...(provisional ? { store: provisional.store } : {}), onFailure: (f) => { failed++; process.stderr.write(`blocknas: failed, recorded and skipped: ${f.reason}\n`); } });
+    const entry = openEntry(space, opts, 'estimate', { ...(provisional ? { store: provisional.store } : {}), onFailure: () => void failed++ });
     if (opts.command === undefined) throw new UserError("--command: a space file's networks are evaluated by your trainer: give its command");
     started = true;
     const { table, seconds, searchSpace } = await estimateBlocks({ space: entry, ...openOptions(opts, `estimate ${entry.name} (regression)`) });

@@ -5,11 +5,11 @@ import { UserError } from '../../errors.js';
 import { evolve } from '../../api/evolve.js';
 import { writeReport, type EvolveReport } from '../../evolve/report.js';
 import { STRATEGY_NAMES, type StrategyName } from '../../evolve/strategies/index.js';
-import { INNER_SEARCHES, NATV2_DEFAULT_FRONT_WEIGHT, type InnerSearch } from '../../evolve/strategies/natv2.js';
-import { parseSurrogateChoice } from '../../evolve/surrogates.js';
+import { NATV2_DEFAULT_FRONT_WEIGHT, type InnerSearch } from '../../evolve/strategies/natv2.js';
 import { openProvisionalSqliteStore } from '../../store/sqlite.js';
 import type { EvolveTarget } from '../../evolve/target.js';
 import { fmt, printJson, renderTable } from '../format.js';
+import { flagOf } from '../flags.js';
 import { perSpace, withBuiltinFlags } from '../options.js';
 import { progressReporter, stepReporter } from '../progress.js';
 import { parseIntOption, parseSeedOption } from '../session.js';
@@ -67,18 +67,12 @@ export function registerEvolve(program: Command): void {
     .option('--fine-tune <epochs>', "NATv2's post-processing: fine-tune the Pareto networks for this many epochs and measure them again (built-in spaces with --evaluator supernet)")
     .option('--json', 'print the result as JSON')
     .action(async (spaceArg: string | undefined, opts: EvolveOptions) => {
-      if (!(STRATEGY_NAMES as readonly string[]).includes(opts.strategy)) {
-        throw new UserError(`--strategy: expected one of ${STRATEGY_NAMES.join(', ')}, got "${opts.strategy}"`);
-      }
+      // The strategy, inner search and surrogate are checked by the library's evolve (api/evolve.ts).
       const strategyName = opts.strategy as StrategyName;
       const budget = parseIntOption('--budget', opts.budget, 1)!;
       const seed = parseSeedOption(opts.seed) ?? 0;
       const init = parseIntOption('--init', opts.init, 2);
       const perIteration = parseIntOption('--per-iteration', opts.perIteration, 1);
-      parseSurrogateChoice(opts.surrogate);
-      if (!(INNER_SEARCHES as readonly string[]).includes(opts.inner)) {
-        throw new UserError(`--inner: expected one of ${INNER_SEARCHES.join(', ')}, got "${opts.inner}"`);
-      }
       const inner = opts.inner as InnerSearch;
       const frontWeight = parseIntOption('--front-weight', opts.frontWeight, 1) ?? NATV2_DEFAULT_FRONT_WEIGHT;
       const reselectEvery = parseIntOption('--reselect-every', opts.reselectEvery, 1);
@@ -88,7 +82,7 @@ export function registerEvolve(program: Command): void {
       const builtin = entry.kind === 'builtin' ? { name: spaceName as BuiltinSpaceName, ev: parseBuiltinEvaluation(spaceName as BuiltinSpaceName, opts) } : null;
       if (!builtin) {
         const flag = BUILTIN_ONLY_FLAGS.find((f) => f !== 'store' && !(f === 'evaluator' && entry.kind === 'file') && opts[f] !== undefined);
-        if (flag) throw new UserError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
+        if (flag) throw new UserError(`${flagOf(flag)}: only for built-in spaces (${BUILTIN_SPACES.join(', ')})`);
       }
       const out = resolve(opts.out);
       const storeFile = opts.store ? resolve(opts.store) : join(out, 'store.sqlite');

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_BUILTIN_SPACE } from '../../builtin/spaces.js';
 import { UserError } from '../../errors.js';
-import { limitPolicy, refineWith, runSearch, solverFor, type LimitOptions as HoldOptions, type SolveOptions } from '../../api/search.js';
+import { checkRefine, limitPolicy, refineWith, runSearch, solverFor, type LimitOptions as HoldOptions, type SolveOptions } from '../../api/search.js';
 import { explainInfeasible } from '../../search/explain.js';
 import { holdLimits, problemFromTable, type LimitSpec } from '../../search/from-table.js';
 import { warmUpHighs } from '../../search/highs.js';
@@ -107,7 +107,7 @@ async function sweep(
   const policy = limitPolicy(opened, how);
   const { solve } = solverFor(opened, options);
   const linear = options.linear ?? false;
-  if (refine && !opened.bench) throw new UserError(`--refine: space ${opened.name} has no evaluator to measure networks with`);
+  checkRefine(opened, refine);
   // Prediction intervals for tables written without them, computed once for the whole sweep.
   const costs = opened.table.metrics.map((m) => m.metric).filter((m) => m !== opened.accuracy);
   const s = { ...opened, table: withResiduals(opened.table, opened.space, costs) };
